@@ -1,0 +1,7 @@
+//! sqlsweep-core: everything about a text-to-SQL benchmark that can be decided
+//! without I/O. No browser, terminal, clock or HTTP client in here — the web app
+//! and the CLI are adapters around this crate (see `ARCHITECTURE.md`).
+
+pub mod outcome;
+pub mod sweep;
+pub mod value;
