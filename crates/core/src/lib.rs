@@ -3,5 +3,7 @@
 //! and the CLI are adapters around this crate (see `ARCHITECTURE.md`).
 
 pub mod outcome;
+pub mod stats;
+pub mod summary;
 pub mod sweep;
 pub mod value;
