@@ -66,7 +66,7 @@ async fn load_sweep(file: &'static str) -> Loaded {
 
 /// Parses sweep bytes with the core loader (our schema or the published format).
 pub fn parse_sweep(bytes: &[u8], file: &str) -> Result<SweepFile, FetchError> {
-    serde_json::from_slice::<SweepFile>(bytes).map_err(|e| FetchError::new(file, e.to_string()))
+    sqlsweep_core::sweep::load(bytes, file).map_err(|e| FetchError::new(file, e.to_string()))
 }
 
 /// Starts loading the published sweeps and makes them available to every view.

@@ -9,7 +9,7 @@
 mod client;
 
 use leptos::prelude::*;
-pub use sqlsweep_worker::protocol::{ModelCheck, Opened, Reply, Request};
+pub use sqlsweep_worker::protocol::{Opened, Reply, Request};
 
 use client::Client;
 

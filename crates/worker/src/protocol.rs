@@ -8,6 +8,7 @@
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sqlsweep_core::sweep::SweepFile;
 use sqlsweep_core::value::ResultSet;
+use sqlsweep_core::verify::VerifyReport;
 
 /// The id of the unsolicited [`Reply::Ready`]; page requests use ids from 1.
 pub const READY_ID: u32 = 0;
@@ -43,9 +44,9 @@ pub enum Reply {
     Opened(Opened),
     /// Rows of a [`Request::RunSql`].
     Rows { result: ResultSet, elapsed_ms: f64 },
-    /// Outcome of a [`Request::Verify`], per model of the sweep.
+    /// Outcome of a [`Request::Verify`]: the core's report, per model and per disagreement.
     Verified {
-        models: Vec<ModelCheck>,
+        report: VerifyReport,
         elapsed_ms: f64,
     },
     /// The request failed; the text says what and why (never contains a key).
@@ -60,28 +61,6 @@ pub struct Opened {
     pub gold_questions: u32,
     /// Fetch + open time measured in the worker.
     pub elapsed_ms: f64,
-}
-
-/// One model's re-verification: did its recorded figures come back?
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelCheck {
-    pub model: String,
-    /// Traces examined.
-    pub traces: u32,
-    /// Traces whose re-computed correctness equals the recorded flag.
-    pub scores_agree: u32,
-    /// Traces with recorded rows, and how many of those the SQL reproduced.
-    pub rows_checked: u32,
-    pub rows_reproduced: u32,
-    /// One line per disagreement (question id and what differed).
-    pub disagreements: Vec<String>,
-}
-
-impl ModelCheck {
-    /// Every score agrees and every recorded row set came back.
-    pub fn all_agree(&self) -> bool {
-        self.scores_agree == self.traces && self.rows_reproduced == self.rows_checked
-    }
 }
 
 /// A message that could not be decoded; names what was expected.
@@ -120,6 +99,7 @@ pub fn decode<T: DeserializeOwned>(text: &str, what: &str) -> Result<Envelope<T>
 mod tests {
     use super::*;
     use sqlsweep_core::value::Cell;
+    use sqlsweep_core::verify::{Disagreement, DisagreementKind, ModelVerify};
 
     fn check_round_trip<T>(id: u32, body: T)
     where
@@ -158,17 +138,25 @@ mod tests {
                 elapsed_ms: 1.5,
             },
         );
+        let mut report = VerifyReport::default();
+        report.add(
+            ModelVerify {
+                model: "m".into(),
+                traces: 25,
+                scores_agree: 24,
+                ..Default::default()
+            },
+            vec![Disagreement {
+                model: "m".into(),
+                qid: "q_001".into(),
+                kind: DisagreementKind::Score,
+                detail: "recorded correct, re-scored wrong".into(),
+            }],
+        );
         check_round_trip(
             4,
             Reply::Verified {
-                models: vec![ModelCheck {
-                    model: "m".into(),
-                    traces: 25,
-                    scores_agree: 24,
-                    rows_checked: 20,
-                    rows_reproduced: 20,
-                    disagreements: vec!["q_001: recorded correct, re-scored wrong".into()],
-                }],
+                report,
                 elapsed_ms: 10.0,
             },
         );
@@ -198,23 +186,5 @@ mod tests {
             let err = decode::<Request>(text, "request").expect_err(text);
             assert!(err.0.contains(expected), "{text:?} gave {err}");
         }
-    }
-
-    #[test]
-    fn all_agree() {
-        let mut c = ModelCheck {
-            model: "m".into(),
-            traces: 25,
-            scores_agree: 25,
-            rows_checked: 22,
-            rows_reproduced: 22,
-            disagreements: vec![],
-        };
-        assert!(c.all_agree());
-        c.rows_reproduced = 21;
-        assert!(!c.all_agree());
-        c.rows_reproduced = 22;
-        c.scores_agree = 24;
-        assert!(!c.all_agree());
     }
 }

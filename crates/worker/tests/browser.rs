@@ -56,10 +56,10 @@ fn wasm_sqlite_reproduces_a_published_model() {
     let e = engine();
     let mut sweep = sqlsweep_core::sweep::load(BASETEN, "baseten_sweep.json").expect("sweep loads");
     sweep.models.truncate(1);
-    let checks = e.verify(&sweep).expect("verifies");
-    assert_eq!(checks.len(), 1);
-    let c = &checks[0];
-    assert_eq!(c.traces, 25);
-    assert!(c.all_agree(), "{c:?}");
-    assert!(c.rows_checked > 0);
+    let report = e.verify(&sweep).expect("verifies");
+    assert_eq!(report.models.len(), 1);
+    let m = &report.models[0];
+    assert_eq!(m.traces, 25);
+    assert!(m.reproduced(), "{report:?}");
+    assert!(m.rows_checked > 0);
 }

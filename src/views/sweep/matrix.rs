@@ -111,7 +111,7 @@ fn Row(row: MatrixRow, is_best: bool) -> impl IntoView {
     let model_cell = view! {
         <td class="col-model">
             <span class="label">{is_best.then_some("★ ")}{row.label.clone()}</span>
-            <span class="id">{row.model.clone()}</span>
+            <span class="id" title=row.model.clone()>{row.model.clone()}</span>
         </td>
     };
     let figures = if let Some(error) = &s.fatal_error {
@@ -119,7 +119,7 @@ fn Row(row: MatrixRow, is_best: bool) -> impl IntoView {
             <td class="fatal-cell" colspan=8 data-testid="fatal">
                 <strong>"✕ Every call failed"</strong>
                 " — "
-                <span class="error-text">{error.clone()}</span>
+                <span class="error-text" title=error.clone()>{error.clone()}</span>
                 <span class="muted">{format!(" ({} calls)", s.n)}</span>
             </td>
         }
@@ -169,23 +169,35 @@ fn reproduction_cell(r: &Reproduction) -> AnyView {
         Reproduction::Failed(e) => {
             view! { <span class="bad" title=e.clone()>"not run"</span> }.into_any()
         }
-        Reproduction::Done(c) => {
-            let ok = c.all_agree();
+        Reproduction::Done(c, disagreements) => {
+            let ok = c.reproduced();
             let mut title = format!(
-                "{} of {} scores agree; {} of {} recorded row sets reproduced",
-                c.scores_agree, c.traces, c.rows_reproduced, c.rows_checked
+                "{} of {} scores agree; {} of {} recorded row sets reproduced; {} of {} recorded SQL errors reproduced",
+                c.scores_agree, c.traces, c.rows_reproduced, c.rows_checked, c.errors_reproduced, c.errors_checked
             );
-            for d in &c.disagreements {
-                title.push('\n');
-                title.push_str(d);
+            for d in disagreements {
+                title.push_str(&format!("\n{}: {}", d.qid, d.detail));
             }
-            let rows_note = (c.rows_reproduced != c.rows_checked)
-                .then(|| format!(" · rows {}/{}", c.rows_reproduced, c.rows_checked));
+            // Scores first (what the matrix's accuracy rests on); row sets and SQL errors
+            // that did not come back are named beside them.
+            let mut text = format!(
+                "{}/{}{}",
+                c.scores_agree,
+                c.traces,
+                if ok { " ✓" } else { " ✗" }
+            );
+            if c.rows_reproduced != c.rows_checked {
+                text.push_str(&format!(" rows {}/{}", c.rows_reproduced, c.rows_checked));
+            }
+            if c.errors_reproduced != c.errors_checked {
+                text.push_str(&format!(
+                    " errors {}/{}",
+                    c.errors_reproduced, c.errors_checked
+                ));
+            }
             view! {
                 <span class=if ok { "good" } else { "bad" } title=title data-agree=ok.to_string()>
-                    {format!("{}/{}", c.scores_agree, c.traces)}
-                    {rows_note}
-                    {if ok { " ✓" } else { " ✗" }}
+                    {text}
                 </span>
             }
             .into_any()

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use sqlsweep_core::sweep::SweepFile;
+use sqlsweep_core::verify::VerifyReport;
 
 use super::table::{row_key, Reproduction};
 use crate::format;
@@ -59,13 +60,22 @@ pub async fn reproduce_all(
                 models: vec![run.clone()],
             };
             let (result, verify_ms) = match worker.request(Request::Verify { sweep: one }).await {
-                Ok(Reply::Verified { models, elapsed_ms }) => match models.into_iter().next() {
-                    Some(check) => (Reproduction::Done(check), elapsed_ms),
-                    None => (
-                        Reproduction::Failed("the worker returned no result for this model".into()),
-                        elapsed_ms,
-                    ),
-                },
+                Ok(Reply::Verified { report, elapsed_ms }) => {
+                    let VerifyReport {
+                        disagreements,
+                        models,
+                        ..
+                    } = report;
+                    match models.into_iter().next() {
+                        Some(m) => (Reproduction::Done(m, disagreements), elapsed_ms),
+                        None => (
+                            Reproduction::Failed(
+                                "the worker returned no result for this model".into(),
+                            ),
+                            elapsed_ms,
+                        ),
+                    }
+                }
                 Ok(other) => (
                     Reproduction::Failed(format!("unexpected reply from the worker: {other:?}")),
                     0.0,
@@ -76,7 +86,7 @@ pub async fn reproduce_all(
                 p.models_done += 1;
                 p.verify_ms += verify_ms;
                 match &result {
-                    Reproduction::Done(c) => {
+                    Reproduction::Done(c, _) => {
                         p.traces += c.traces;
                         p.scores_agree += c.scores_agree;
                         p.rows_checked += c.rows_checked;

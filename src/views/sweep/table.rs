@@ -4,7 +4,7 @@
 
 use sqlsweep_core::summary::{summarize, ModelSummary};
 use sqlsweep_core::sweep::{Platform, SweepFile};
-use sqlsweep_worker::protocol::ModelCheck;
+use sqlsweep_core::verify::{Disagreement, ModelVerify};
 
 use crate::router::Query;
 
@@ -46,7 +46,8 @@ pub enum Reproduction {
     /// Waiting for the worker.
     #[default]
     Pending,
-    Done(ModelCheck),
+    /// The core's per-model counts and what disagreed.
+    Done(ModelVerify, Vec<Disagreement>),
     Failed(String),
 }
 
@@ -195,7 +196,7 @@ impl Column {
             Column::Cost => num(s.cost_per_query_usd),
             Column::Reproduced => match &row.reproduction {
                 // Share of all checks (scores and row sets) that came back.
-                Reproduction::Done(c) if c.traces + c.rows_checked > 0 => Key::Num(
+                Reproduction::Done(c, _) if c.traces + c.rows_checked > 0 => Key::Num(
                     (c.scores_agree + c.rows_reproduced) as f64
                         / (c.traces + c.rows_checked) as f64,
                 ),
