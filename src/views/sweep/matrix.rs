@@ -85,7 +85,7 @@ pub fn SweepMatrix(
 
     view! {
         <div class="table-wrap">
-            <table class="matrix" data-testid="sweep-matrix" aria-busy=move || shown.with(|s| s.is_none())>
+            <table class="matrix" data-testid="sweep-matrix" aria-busy=move || if shown.with(|s| s.is_none()) { "true" } else { "false" }>
                 <thead>
                     <tr>{Column::ALL.map(header).collect_view()}</tr>
                 </thead>
