@@ -239,11 +239,7 @@ impl GuardedDb {
                 first_word(sql)
             )));
         }
-        let columns: Vec<String> = stmt
-            .column_names()
-            .into_iter()
-            .map(str::to_string)
-            .collect();
+        let columns: Vec<String> = stmt.column_names().map(str::to_string).collect();
         let width = columns.len();
         let mut out = ResultSet {
             columns,
@@ -417,11 +413,10 @@ mod tests {
         GuardedDb::open_bytes(&bytes).expect("opens")
     }
 
-    fn check(
-        sql: &str,
-        limits: Limits,
-        expected: Result<(&[&str], Vec<Vec<Cell>>, bool), ExecError>,
-    ) {
+    /// Expected columns, rows and truncation flag, or an error.
+    type Expected<'a> = Result<(&'a [&'a str], Vec<Vec<Cell>>, bool), ExecError>;
+
+    fn check(sql: &str, limits: Limits, expected: Expected<'_>) {
         let got = db().run(sql, &limits);
         let expected = expected.map(|(cols, rows, truncated)| ResultSet {
             columns: cols.iter().map(|c| c.to_string()).collect(),
