@@ -128,3 +128,23 @@ test('a missing data file is named, and the other file still shows', async () =>
     await broken.close();
   }
 });
+
+test('a corrupt sweep file and a missing database are named', async () => {
+  const broken = await startServer(dist, {
+    replace: { 'data/baseten_sweep.json': '{"platform": "baseten", "reports": 5}' },
+    missing: ['data/Chinook.db'],
+  });
+  try {
+    const { page } = await openPage(browser);
+    await page.goto(`${broken.url}#/sweep`);
+    const error = await page.waitForSelector('[data-testid=load-error]');
+    assert.match(await error.textContent(), /baseten_sweep\.json: .*reports/);
+    await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
+    assert.equal((await matrixRows(page)).length, 5, 'the Fireworks file still shows');
+    await page.waitForSelector('[data-testid=reproduce-status][data-state=failed]');
+    assert.match(await page.textContent('[data-testid=reproduce-status]'), /Chinook\.db: HTTP 404/);
+    await page.close();
+  } finally {
+    await broken.close();
+  }
+});

@@ -22,6 +22,8 @@ pub struct ReproduceProgress {
     pub scores_agree: u32,
     pub rows_checked: u32,
     pub rows_reproduced: u32,
+    pub errors_checked: u32,
+    pub errors_reproduced: u32,
     /// Models the worker could not check.
     pub failures: u32,
     /// Wall time from the first request to the last reply (worker start-up included).
@@ -29,6 +31,48 @@ pub struct ReproduceProgress {
     /// Time the worker spent verifying (sum of its own measurements).
     pub verify_ms: f64,
     pub finished: bool,
+}
+
+/// Where the re-verification stands, for the status line (and its `data-state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReproduceState {
+    Running,
+    /// Finished, and every check agreed.
+    Done,
+    /// Finished with a disagreement or a model that could not be checked.
+    Disagree,
+    /// The worker could not start or open its data.
+    Failed,
+}
+
+impl ReproduceState {
+    pub fn key(self) -> &'static str {
+        match self {
+            ReproduceState::Running => "running",
+            ReproduceState::Done => "done",
+            ReproduceState::Disagree => "disagree",
+            ReproduceState::Failed => "failed",
+        }
+    }
+}
+
+impl ReproduceProgress {
+    pub fn state(&self, worker_failed: bool) -> ReproduceState {
+        if worker_failed {
+            ReproduceState::Failed
+        } else if !self.finished {
+            ReproduceState::Running
+        } else if self.failures == 0
+            && self.models_done == self.models_total
+            && self.scores_agree == self.traces
+            && self.rows_reproduced == self.rows_checked
+            && self.errors_reproduced == self.errors_checked
+        {
+            ReproduceState::Done
+        } else {
+            ReproduceState::Disagree
+        }
+    }
 }
 
 /// The page's re-verification state, shared through context.
@@ -114,6 +158,8 @@ pub async fn reproduce_all(
                         p.scores_agree += c.scores_agree;
                         p.rows_checked += c.rows_checked;
                         p.rows_reproduced += c.rows_reproduced;
+                        p.errors_checked += c.errors_checked;
+                        p.errors_reproduced += c.errors_reproduced;
                     }
                     _ => p.failures += 1,
                 }
@@ -135,19 +181,10 @@ pub fn ReproduceStatus(
     #[prop(into)] status: Signal<WorkerStatus>,
 ) -> impl IntoView {
     let state = move || {
-        let p = progress.get();
-        if p.finished {
-            if p.failures == 0 && p.scores_agree == p.traces && p.rows_reproduced == p.rows_checked
-            {
-                "done"
-            } else {
-                "disagree"
-            }
-        } else if matches!(status.get(), WorkerStatus::Failed(_)) {
-            "failed"
-        } else {
-            "running"
-        }
+        progress
+            .get()
+            .state(matches!(status.get(), WorkerStatus::Failed(_)))
+            .key()
     };
     let text = move || {
         let p = progress.get();
@@ -161,7 +198,9 @@ pub fn ReproduceStatus(
             WorkerStatus::Starting => "starting SQLite in a Web Worker…".into(),
             WorkerStatus::Idle => "waiting for the sweeps…".into(),
         };
-        if p.finished {
+        if matches!(status.get(), WorkerStatus::Failed(_)) {
+            format!("Could not reproduce the traces in your browser: {engine}.")
+        } else if p.finished {
             format!(
                 "Reproduced in your browser: {}/{} scores agree, {}/{} recorded row sets reproduced, {} models in {}{} ({engine}).",
                 p.scores_agree,
@@ -194,5 +233,86 @@ pub fn ReproduceStatus(
         >
             {text}
         </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(p: ReproduceProgress, worker_failed: bool, expected: ReproduceState) {
+        assert_eq!(
+            p.state(worker_failed),
+            expected,
+            "{p:?} worker_failed={worker_failed}"
+        );
+    }
+
+    #[test]
+    fn states() {
+        let done = ReproduceProgress {
+            models_total: 2,
+            models_done: 2,
+            traces: 50,
+            scores_agree: 50,
+            rows_checked: 40,
+            rows_reproduced: 40,
+            errors_checked: 3,
+            errors_reproduced: 3,
+            finished: true,
+            ..Default::default()
+        };
+        use ReproduceState::*;
+        check(ReproduceProgress::default(), false, Running);
+        check(
+            ReproduceProgress {
+                finished: false,
+                ..done.clone()
+            },
+            false,
+            Running,
+        );
+        check(done.clone(), false, Done);
+        check(done.clone(), true, Failed);
+        check(
+            ReproduceProgress {
+                scores_agree: 49,
+                ..done.clone()
+            },
+            false,
+            Disagree,
+        );
+        check(
+            ReproduceProgress {
+                rows_reproduced: 39,
+                ..done.clone()
+            },
+            false,
+            Disagree,
+        );
+        check(
+            ReproduceProgress {
+                errors_reproduced: 2,
+                ..done.clone()
+            },
+            false,
+            Disagree,
+        );
+        check(
+            ReproduceProgress {
+                failures: 1,
+                ..done.clone()
+            },
+            false,
+            Disagree,
+        );
+        check(
+            ReproduceProgress {
+                models_done: 1,
+                ..done
+            },
+            false,
+            Disagree,
+        );
     }
 }
