@@ -54,12 +54,12 @@ pub fn SweepView() -> impl IntoView {
             .map(|e| e.to_string())
             .collect()
     };
-    let rows = Signal::derive(move || {
+    // Summaries are recomputed only when a sweep or a reproduction result arrives.
+    let rows = Memo::new(move |_| {
         let loaded = loaded()?;
-        Some(rows_from_sweeps(
-            loaded.iter().map(|(f, s)| (*f, s.as_ref())),
-            &reproduction.get(),
-        ))
+        Some(reproduction.with(|r| {
+            rows_from_sweeps(loaded.iter().map(|(f, s)| (*f, s.as_ref())), r)
+        }))
     });
 
     // Once the sweeps are in, re-verify them in the worker (after the first render:
