@@ -1,0 +1,11 @@
+//! Every figure the dashboard shows, computed from loaded data (sweeps and the
+//! other published files) plus visible, overridable [`assumptions`]. The web
+//! components only render what these functions return: numbers with flags
+//! (`is_estimate`, `indicative_only`, show/hide conditions), never HTML.
+//!
+//! Entry point: [`records::records`] turns loaded sweeps into the normalised
+//! records every view reads.
+
+pub mod intervals;
+pub mod matrix;
+pub mod records;
