@@ -9,3 +9,6 @@
 pub mod intervals;
 pub mod matrix;
 pub mod records;
+pub mod assumptions;
+pub mod frontier;
+pub mod taxonomy;
