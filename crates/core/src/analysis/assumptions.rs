@@ -98,7 +98,7 @@ impl Default for Assumptions {
 
 /// One assumption, for the "assumptions" panel: its URL key, a label, its value as
 /// text and whether it differs from the default.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssumptionRow {
     pub key: &'static str,
     pub label: &'static str,

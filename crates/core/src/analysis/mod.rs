@@ -12,3 +12,5 @@ pub mod records;
 pub mod assumptions;
 pub mod frontier;
 pub mod taxonomy;
+pub mod platforms;
+pub mod cost;
