@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod outcome;
+pub mod published;
 pub mod stats;
 pub mod summary;
 pub mod sweep;
