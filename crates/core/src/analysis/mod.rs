@@ -14,3 +14,4 @@ pub mod frontier;
 pub mod taxonomy;
 pub mod platforms;
 pub mod cost;
+pub mod latency;
