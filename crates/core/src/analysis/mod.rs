@@ -15,3 +15,4 @@ pub mod taxonomy;
 pub mod platforms;
 pub mod cost;
 pub mod latency;
+pub mod quality;
