@@ -125,7 +125,11 @@ impl Assumptions {
     /// `(key, value)` pairs for every assumption that differs from its default — the
     /// URL form. `from_pairs(to_pairs())` gives back an equal struct.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
-        self.rows().into_iter().filter(|r| !r.is_default).map(|r| (r.key, r.value)).collect()
+        self.rows()
+            .into_iter()
+            .filter(|r| !r.is_default)
+            .map(|r| (r.key, r.value))
+            .collect()
     }
 
     /// Every assumption with its label and current value.
@@ -133,32 +137,129 @@ impl Assumptions {
         let d = Assumptions::default();
         let num = |v: f64| format_num(v);
         let pair = |v: (f64, f64)| format!("{}-{}", format_num(v.0), format_num(v.1));
-        let row = |key, label, value: String, default: String| AssumptionRow { key, label, is_default: value == default, value };
+        let row = |key, label, value: String, default: String| AssumptionRow {
+            key,
+            label,
+            is_default: value == default,
+            value,
+        };
         vec![
-            row("volume", "Queries per day", self.volume_per_day.to_string(), d.volume_per_day.to_string()),
-            row("gpt_in", "GPT-5.4 input, $/M tokens", num(self.gpt_input_rate), num(d.gpt_input_rate)),
-            row("gpt_out", "GPT-5.4 output, $/M tokens", num(self.gpt_output_rate), num(d.gpt_output_rate)),
-            row("gpu_hour", "GPU (H100) $/hour", num(self.gpu_hourly_usd), num(d.gpu_hourly_usd)),
-            row("gpu_qpd", "Queries per GPU-day", self.queries_per_gpu_day.to_string(), d.queries_per_gpu_day.to_string()),
-            row("fte_month", "Engineer (1 FTE) $/month", num(self.fte_monthly_usd), num(d.fte_monthly_usd)),
-            row("self_host_fte", "Self-host staffing, FTE", num(self.self_host_fte), num(d.self_host_fte)),
-            row("fte_hours", "Engineer hours per month", num(self.fte_hours_per_month), num(d.fte_hours_per_month)),
-            row("direct_discount", "Direct-API discount vs managed", num(self.direct_api_discount), num(d.direct_api_discount)),
-            row("reference", "Managed-platform reference model", self.reference_model.clone(), d.reference_model.clone()),
-            row("ship_acc", "Accuracy needed to ship", num(self.ship_accuracy), num(d.ship_accuracy)),
-            row("target_ms", "Latency target, ms", num(self.latency_target_ms), num(d.latency_target_ms)),
-            row("ft_hours", "Fine-tuning effort, engineer-hours", pair((self.finetune_hours_low, self.finetune_hours_high)), pair((d.finetune_hours_low, d.finetune_hours_high))),
-            row("better_gap", "Pick the better model above, points", num(self.pick_better_min_gap_points), num(d.pick_better_min_gap_points)),
-            row("better_ratio", "…and below cost ratio", num(self.pick_better_max_cost_ratio), num(d.pick_better_max_cost_ratio)),
-            row("ft_ratio", "Fine-tune only above cost ratio", num(self.finetune_min_cost_ratio), num(d.finetune_min_cost_ratio)),
-            row("fp8_loss", "FP8 accuracy loss, points", pair(self.fp8_regression_points), pair(d.fp8_regression_points)),
-            row("fp4_loss", "FP4 accuracy loss, points", pair(self.fp4_regression_points), pair(d.fp4_regression_points)),
+            row(
+                "volume",
+                "Queries per day",
+                self.volume_per_day.to_string(),
+                d.volume_per_day.to_string(),
+            ),
+            row(
+                "gpt_in",
+                "GPT-5.4 input, $/M tokens",
+                num(self.gpt_input_rate),
+                num(d.gpt_input_rate),
+            ),
+            row(
+                "gpt_out",
+                "GPT-5.4 output, $/M tokens",
+                num(self.gpt_output_rate),
+                num(d.gpt_output_rate),
+            ),
+            row(
+                "gpu_hour",
+                "GPU (H100) $/hour",
+                num(self.gpu_hourly_usd),
+                num(d.gpu_hourly_usd),
+            ),
+            row(
+                "gpu_qpd",
+                "Queries per GPU-day",
+                self.queries_per_gpu_day.to_string(),
+                d.queries_per_gpu_day.to_string(),
+            ),
+            row(
+                "fte_month",
+                "Engineer (1 FTE) $/month",
+                num(self.fte_monthly_usd),
+                num(d.fte_monthly_usd),
+            ),
+            row(
+                "self_host_fte",
+                "Self-host staffing, FTE",
+                num(self.self_host_fte),
+                num(d.self_host_fte),
+            ),
+            row(
+                "fte_hours",
+                "Engineer hours per month",
+                num(self.fte_hours_per_month),
+                num(d.fte_hours_per_month),
+            ),
+            row(
+                "direct_discount",
+                "Direct-API discount vs managed",
+                num(self.direct_api_discount),
+                num(d.direct_api_discount),
+            ),
+            row(
+                "reference",
+                "Managed-platform reference model",
+                self.reference_model.clone(),
+                d.reference_model.clone(),
+            ),
+            row(
+                "ship_acc",
+                "Accuracy needed to ship",
+                num(self.ship_accuracy),
+                num(d.ship_accuracy),
+            ),
+            row(
+                "target_ms",
+                "Latency target, ms",
+                num(self.latency_target_ms),
+                num(d.latency_target_ms),
+            ),
+            row(
+                "ft_hours",
+                "Fine-tuning effort, engineer-hours",
+                pair((self.finetune_hours_low, self.finetune_hours_high)),
+                pair((d.finetune_hours_low, d.finetune_hours_high)),
+            ),
+            row(
+                "better_gap",
+                "Pick the better model above, points",
+                num(self.pick_better_min_gap_points),
+                num(d.pick_better_min_gap_points),
+            ),
+            row(
+                "better_ratio",
+                "…and below cost ratio",
+                num(self.pick_better_max_cost_ratio),
+                num(d.pick_better_max_cost_ratio),
+            ),
+            row(
+                "ft_ratio",
+                "Fine-tune only above cost ratio",
+                num(self.finetune_min_cost_ratio),
+                num(d.finetune_min_cost_ratio),
+            ),
+            row(
+                "fp8_loss",
+                "FP8 accuracy loss, points",
+                pair(self.fp8_regression_points),
+                pair(d.fp8_regression_points),
+            ),
+            row(
+                "fp4_loss",
+                "FP4 accuracy loss, points",
+                pair(self.fp4_regression_points),
+                pair(d.fp4_regression_points),
+            ),
         ]
     }
 
     /// Reads URL pairs over the defaults. Unknown keys and invalid values are
     /// reported (naming key and value) and skipped; the rest still apply.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Assumptions, Vec<String>) {
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> (Assumptions, Vec<String>) {
         let mut a = Assumptions::default();
         let mut problems = Vec::new();
         for (key, value) in pairs {
@@ -176,7 +277,10 @@ impl Assumptions {
         let pos = |min: f64| -> Result<f64, String> {
             let x: f64 = v.parse().map_err(|_| bad("not a number"))?;
             if !x.is_finite() || x < min {
-                return Err(bad(&format!("must be a finite number ≥ {}", format_num(min))));
+                return Err(bad(&format!(
+                    "must be a finite number ≥ {}",
+                    format_num(min)
+                )));
             }
             Ok(x)
         };
@@ -255,7 +359,10 @@ mod tests {
     fn check(pairs: &[(&str, &str)], expected_changes: &[(&str, &str)], problems: &[&str]) {
         let (a, errs) = Assumptions::from_pairs(pairs.iter().copied());
         let got: Vec<(&str, String)> = a.to_pairs();
-        let want: Vec<(&str, String)> = expected_changes.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let want: Vec<(&str, String)> = expected_changes
+            .iter()
+            .map(|(k, v)| (*k, v.to_string()))
+            .collect();
         assert_eq!(got, want, "{pairs:?}");
         assert_eq!(errs.len(), problems.len(), "{errs:?}");
         for (e, p) in errs.iter().zip(problems) {
@@ -270,12 +377,48 @@ mod tests {
     #[test]
     fn url_pairs() {
         check(&[], &[], &[]);
-        check(&[("volume", "300000"), ("gpu_hour", "3.1")], &[("volume", "300000"), ("gpu_hour", "3.1")], &[]);
+        check(
+            &[("volume", "300000"), ("gpu_hour", "3.1")],
+            &[("volume", "300000"), ("gpu_hour", "3.1")],
+            &[],
+        );
         check(&[("gpu_hour", "2.50")], &[], &[]); // equal to the default: not carried
-        check(&[("ft_hours", "20-60"), ("fp4_loss", "0-3")], &[("ft_hours", "20-60"), ("fp4_loss", "0-3")], &[]);
-        check(&[("reference", "openai/gpt-oss-120b")], &[("reference", "openai/gpt-oss-120b")], &[]);
-        check(&[("volume", "-5"), ("direct_discount", "1.5"), ("gpu_hour", "NaN"), ("colour", "red"), ("ft_hours", "80-40")], &[], &["volume", "between 0 and 1", "finite", "unknown assumption \"colour\"", "LOW ≤ HIGH"]);
-        check(&[("fte_hours", "0"), ("gpu_qpd", "0"), ("better_ratio", "0.5")], &[], &["more than 0", "at least 1", "≥ 1"]);
+        check(
+            &[("ft_hours", "20-60"), ("fp4_loss", "0-3")],
+            &[("ft_hours", "20-60"), ("fp4_loss", "0-3")],
+            &[],
+        );
+        check(
+            &[("reference", "openai/gpt-oss-120b")],
+            &[("reference", "openai/gpt-oss-120b")],
+            &[],
+        );
+        check(
+            &[
+                ("volume", "-5"),
+                ("direct_discount", "1.5"),
+                ("gpu_hour", "NaN"),
+                ("colour", "red"),
+                ("ft_hours", "80-40"),
+            ],
+            &[],
+            &[
+                "volume",
+                "between 0 and 1",
+                "finite",
+                "unknown assumption \"colour\"",
+                "LOW ≤ HIGH",
+            ],
+        );
+        check(
+            &[
+                ("fte_hours", "0"),
+                ("gpu_qpd", "0"),
+                ("better_ratio", "0.5"),
+            ],
+            &[],
+            &["more than 0", "at least 1", "≥ 1"],
+        );
     }
 
     #[test]

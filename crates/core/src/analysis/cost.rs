@@ -54,7 +54,12 @@ impl AtVolume {
     /// A linear (pay-per-token) cost: `per_query × volume` per day.
     pub fn linear(per_query: f64, volume_per_day: u64) -> AtVolume {
         let per_day = per_query * volume_per_day as f64;
-        AtVolume { per_query, per_day, per_month: per_day * DAYS_PER_MONTH, per_year: per_day * DAYS_PER_YEAR }
+        AtVolume {
+            per_query,
+            per_day,
+            per_month: per_day * DAYS_PER_MONTH,
+            per_year: per_day * DAYS_PER_YEAR,
+        }
     }
 }
 
@@ -112,7 +117,10 @@ pub fn cost_matrix(records: &[Record], filter: &PlatformFilter, a: &Assumptions)
             excluded.push((i, Exclusion::NoData));
             continue;
         };
-        let gpt = a.gpt_cost_per_query(r.summary.mean_prompt_tokens.unwrap_or(0.0), r.summary.mean_completion_tokens.unwrap_or(0.0));
+        let gpt = a.gpt_cost_per_query(
+            r.summary.mean_prompt_tokens.unwrap_or(0.0),
+            r.summary.mean_completion_tokens.unwrap_or(0.0),
+        );
         let basis = basis_of(r);
         rows.push(CostRow {
             record: i,
@@ -128,7 +136,10 @@ pub fn cost_matrix(records: &[Record], filter: &PlatformFilter, a: &Assumptions)
         });
     }
     rows.sort_by(|x, y| x.cost.per_query.total_cmp(&y.cost.per_query));
-    let top = rows.iter().map(|r| r.accuracy.estimate).fold(f64::NEG_INFINITY, f64::max);
+    let top = rows
+        .iter()
+        .map(|r| r.accuracy.estimate)
+        .fold(f64::NEG_INFINITY, f64::max);
     let highlighted = rows.iter().position(|r| r.accuracy.estimate == top);
     if let Some(h) = highlighted {
         rows[h].highlighted = true;
@@ -157,7 +168,12 @@ pub enum BuildOption {
 }
 
 impl BuildOption {
-    pub const ALL: [BuildOption; 4] = [BuildOption::Gpt54, BuildOption::DirectApi, BuildOption::SelfHost, BuildOption::Managed];
+    pub const ALL: [BuildOption; 4] = [
+        BuildOption::Gpt54,
+        BuildOption::DirectApi,
+        BuildOption::SelfHost,
+        BuildOption::Managed,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -244,7 +260,11 @@ pub fn self_host_cost(volume_per_day: u64, a: &Assumptions) -> (AtVolume, SelfHo
     let per_day = per_year / DAYS_PER_YEAR;
     let capacity = gpus * a.queries_per_gpu_day;
     let cost = AtVolume {
-        per_query: if volume_per_day > 0 { per_day / volume_per_day as f64 } else { 0.0 },
+        per_query: if volume_per_day > 0 {
+            per_day / volume_per_day as f64
+        } else {
+            0.0
+        },
         per_day,
         per_month: per_year / 12.0,
         per_year,
@@ -294,10 +314,15 @@ pub fn self_host_breakeven(per_query: f64, a: &Assumptions) -> Option<u64> {
 pub fn reference_record(records: &[Record], a: &Assumptions) -> (Option<usize>, bool) {
     let priced = |r: &Record| exclusion(r).is_none();
     let wanted = a.reference_model.trim();
-    if let Some(i) = records.iter().position(|r| (r.model == wanted || r.label == wanted || r.key == wanted) && priced(r)) {
+    if let Some(i) = records
+        .iter()
+        .position(|r| (r.model == wanted || r.label == wanted || r.key == wanted) && priced(r))
+    {
         return (Some(i), false);
     }
-    let candidates: Vec<usize> = (0..records.len()).filter(|&i| priced(&records[i])).collect();
+    let candidates: Vec<usize> = (0..records.len())
+        .filter(|&i| priced(&records[i]))
+        .collect();
     (super::matrix::winner(records, &candidates), true)
 }
 
@@ -306,19 +331,41 @@ pub fn record_profile(r: &Record) -> TokenProfile {
     TokenProfile {
         prompt_tokens: r.summary.mean_prompt_tokens.unwrap_or(0.0),
         completion_tokens: r.summary.mean_completion_tokens.unwrap_or(0.0),
-        source: format!("benchmark: {} on {} ({})", r.label, r.platform.label(), r.source_label),
+        source: format!(
+            "benchmark: {} on {} ({})",
+            r.label,
+            r.platform.label(),
+            r.source_label
+        ),
     }
 }
 
 /// Build vs buy at `a.volume_per_day`. `session` replaces the benchmark token
 /// profile (e.g. the average of the user's own agent runs).
-pub fn build_vs_buy(records: &[Record], a: &Assumptions, session: Option<TokenProfile>) -> BuildVsBuy {
+pub fn build_vs_buy(
+    records: &[Record],
+    a: &Assumptions,
+    session: Option<TokenProfile>,
+) -> BuildVsBuy {
     let v = a.volume_per_day;
     let (reference, reference_fallback) = reference_record(records, a);
     let (self_cost, self_host) = self_host_cost(v, a);
-    let empty_profile = TokenProfile { prompt_tokens: 0.0, completion_tokens: 0.0, source: "no priced model loaded".into() };
+    let empty_profile = TokenProfile {
+        prompt_tokens: 0.0,
+        completion_tokens: 0.0,
+        source: "no priced model loaded".into(),
+    };
     let Some(ri) = reference else {
-        return BuildVsBuy { volume_per_day: v, reference, reference_fallback, profile: session.unwrap_or(empty_profile), options: vec![], ranking: vec![], self_host, breakevens: vec![] };
+        return BuildVsBuy {
+            volume_per_day: v,
+            reference,
+            reference_fallback,
+            profile: session.unwrap_or(empty_profile),
+            options: vec![],
+            ranking: vec![],
+            self_host,
+            breakevens: vec![],
+        };
     };
     let r = &records[ri];
     let (profile, managed_per_query) = match (session, r.pricing) {
@@ -330,7 +377,9 @@ pub fn build_vs_buy(records: &[Record], a: &Assumptions, session: Option<TokenPr
     };
     let managed_basis = basis_of(r);
     let per_query = |o: BuildOption| match o {
-        BuildOption::Gpt54 => a.gpt_cost_per_query(profile.prompt_tokens, profile.completion_tokens),
+        BuildOption::Gpt54 => {
+            a.gpt_cost_per_query(profile.prompt_tokens, profile.completion_tokens)
+        }
         BuildOption::DirectApi => managed_per_query * (1.0 - a.direct_api_discount),
         BuildOption::SelfHost => self_cost.per_query,
         BuildOption::Managed => managed_per_query,
@@ -338,22 +387,57 @@ pub fn build_vs_buy(records: &[Record], a: &Assumptions, session: Option<TokenPr
     let mut options: Vec<OptionCost> = BuildOption::ALL
         .iter()
         .map(|&o| {
-            let basis = if o == BuildOption::Managed { managed_basis } else { Basis::Assumption };
-            let cost = if o == BuildOption::SelfHost { self_cost } else { AtVolume::linear(per_query(o), v) };
-            OptionCost { option: o, cost, basis, is_estimate: basis.is_estimate(), rank: 0 }
+            let basis = if o == BuildOption::Managed {
+                managed_basis
+            } else {
+                Basis::Assumption
+            };
+            let cost = if o == BuildOption::SelfHost {
+                self_cost
+            } else {
+                AtVolume::linear(per_query(o), v)
+            };
+            OptionCost {
+                option: o,
+                cost,
+                basis,
+                is_estimate: basis.is_estimate(),
+                rank: 0,
+            }
         })
         .collect();
     let mut order: Vec<usize> = (0..options.len()).collect();
-    order.sort_by(|&x, &y| options[x].cost.per_year.total_cmp(&options[y].cost.per_year));
+    order.sort_by(|&x, &y| {
+        options[x]
+            .cost
+            .per_year
+            .total_cmp(&options[y].cost.per_year)
+    });
     for (rank, &i) in order.iter().enumerate() {
         options[i].rank = rank + 1;
     }
     let ranking = order.iter().map(|&i| options[i].option).collect();
-    let breakevens = [BuildOption::Gpt54, BuildOption::DirectApi, BuildOption::Managed]
-        .into_iter()
-        .map(|o| Breakeven { versus: o, volume_per_day: self_host_breakeven(per_query(o), a) })
-        .collect();
-    BuildVsBuy { volume_per_day: v, reference, reference_fallback, profile, options, ranking, self_host, breakevens }
+    let breakevens = [
+        BuildOption::Gpt54,
+        BuildOption::DirectApi,
+        BuildOption::Managed,
+    ]
+    .into_iter()
+    .map(|o| Breakeven {
+        versus: o,
+        volume_per_day: self_host_breakeven(per_query(o), a),
+    })
+    .collect();
+    BuildVsBuy {
+        volume_per_day: v,
+        reference,
+        reference_fallback,
+        profile,
+        options,
+        ranking,
+        self_host,
+        breakevens,
+    }
 }
 
 /// Platform of the managed option, for its title ("Managed platform · Fireworks").
@@ -373,16 +457,59 @@ mod tests {
 
     fn sample() -> Vec<Record> {
         records(&[
-            sweep("bt", Platform::Baseten, vec![
-                run("b/best", Platform::Baseten, 24, 25, (763, 222), Some((0.1, 0.5, PUB))),
-                run("b/cheap", Platform::Baseten, 11, 25, (711, 104), Some((0.06, 0.75, PUB))),
-                run("b/free", Platform::Baseten, 20, 25, (670, 79), Some((0.0, 0.0, PUB))),
-                fatal_run("b/dead", Platform::Baseten, 25, "503"),
-            ]),
-            sweep("fw", Platform::Fireworks, vec![
-                run("accounts/fireworks/models/kimi-k2p6", Platform::Fireworks, 23, 25, (692, 76), Some((0.95, 4.0, PUB))),
-                run("f/k5", Platform::Fireworks, 23, 25, (692, 73), Some((0.95, 4.0, PROXY))),
-            ]),
+            sweep(
+                "bt",
+                Platform::Baseten,
+                vec![
+                    run(
+                        "b/best",
+                        Platform::Baseten,
+                        24,
+                        25,
+                        (763, 222),
+                        Some((0.1, 0.5, PUB)),
+                    ),
+                    run(
+                        "b/cheap",
+                        Platform::Baseten,
+                        11,
+                        25,
+                        (711, 104),
+                        Some((0.06, 0.75, PUB)),
+                    ),
+                    run(
+                        "b/free",
+                        Platform::Baseten,
+                        20,
+                        25,
+                        (670, 79),
+                        Some((0.0, 0.0, PUB)),
+                    ),
+                    fatal_run("b/dead", Platform::Baseten, 25, "503"),
+                ],
+            ),
+            sweep(
+                "fw",
+                Platform::Fireworks,
+                vec![
+                    run(
+                        "accounts/fireworks/models/kimi-k2p6",
+                        Platform::Fireworks,
+                        23,
+                        25,
+                        (692, 76),
+                        Some((0.95, 4.0, PUB)),
+                    ),
+                    run(
+                        "f/k5",
+                        Platform::Fireworks,
+                        23,
+                        25,
+                        (692, 73),
+                        Some((0.95, 4.0, PROXY)),
+                    ),
+                ],
+            ),
         ])
     }
 
@@ -390,12 +517,20 @@ mod tests {
     fn matrix_rows_flags_and_calendar() {
         let recs = sample();
         let m = cost_matrix(&recs, &PlatformFilter::All, &Assumptions::default());
-        let labels: Vec<&str> = m.rows.iter().map(|r| recs[r.record].label.as_str()).collect();
+        let labels: Vec<&str> = m
+            .rows
+            .iter()
+            .map(|r| recs[r.record].label.as_str())
+            .collect();
         assert_eq!(labels, ["cheap", "best", "k5", "kimi-k2p6"]);
         assert_eq!(m.excluded.len(), 2);
         assert_eq!(m.highlighted.map(|i| recs[i].label.as_str()), Some("best"));
         assert!(m.rows[1].highlighted && !m.rows[0].highlighted);
-        assert!(m.rows[2].is_estimate && m.rows[2].basis == Basis::EstimatedRate && !m.rows[3].is_estimate);
+        assert!(
+            m.rows[2].is_estimate
+                && m.rows[2].basis == Basis::EstimatedRate
+                && !m.rows[3].is_estimate
+        );
         assert!(m.any_estimate);
         let best = &m.rows[1];
         // cpq = (763·0.1 + 222·0.5)/1e6 = 0.0001873
@@ -405,15 +540,34 @@ mod tests {
         assert!(close(best.cost.per_month * 12.0, best.cost.per_year, 1e-9));
         // GPT-5.4 at the same tokens: (763·2.5 + 222·15)/1e6 = 0.0052375.
         assert!(close(best.gpt_cost_per_query, 0.0052375, 1e-12));
-        assert!(close(best.vs_gpt.unwrap(), 0.0001873 / 0.0052375 - 1.0, 1e-12));
-        assert!(close(best.cost_per_correct.unwrap(), 0.0001873 / 0.96, 1e-12));
-        let fw_only = cost_matrix(&recs, &PlatformFilter::Only(Platform::Fireworks), &Assumptions::default());
+        assert!(close(
+            best.vs_gpt.unwrap(),
+            0.0001873 / 0.0052375 - 1.0,
+            1e-12
+        ));
+        assert!(close(
+            best.cost_per_correct.unwrap(),
+            0.0001873 / 0.96,
+            1e-12
+        ));
+        let fw_only = cost_matrix(
+            &recs,
+            &PlatformFilter::Only(Platform::Fireworks),
+            &Assumptions::default(),
+        );
         assert_eq!(fw_only.rows.len(), 2);
-        assert_eq!(fw_only.highlighted.map(|i| recs[i].label.as_str()), Some("k5"));
+        assert_eq!(
+            fw_only.highlighted.map(|i| recs[i].label.as_str()),
+            Some("k5")
+        );
     }
 
     fn check_gpus(volume: u64, gpus: u64) {
-        assert_eq!(gpus_needed(volume, &Assumptions::default()), gpus, "{volume}");
+        assert_eq!(
+            gpus_needed(volume, &Assumptions::default()),
+            gpus,
+            "{volume}"
+        );
     }
 
     #[test]
@@ -459,19 +613,59 @@ mod tests {
         let recs = sample();
         let mut a = Assumptions::default();
         let b = build_vs_buy(&recs, &a, None);
-        assert_eq!(b.reference.map(|i| recs[i].label.as_str()), Some("kimi-k2p6"));
+        assert_eq!(
+            b.reference.map(|i| recs[i].label.as_str()),
+            Some("kimi-k2p6")
+        );
         assert!(!b.reference_fallback);
-        assert_eq!(b.ranking, [BuildOption::DirectApi, BuildOption::Managed, BuildOption::Gpt54, BuildOption::SelfHost]);
+        assert_eq!(
+            b.ranking,
+            [
+                BuildOption::DirectApi,
+                BuildOption::Managed,
+                BuildOption::Gpt54,
+                BuildOption::SelfHost
+            ]
+        );
         let managed = &b.options[3];
-        assert!(close(managed.cost.per_query, (692.0 * 0.95 + 76.0 * 4.0) / 1e6, 1e-12));
-        assert!(!managed.is_estimate && b.options[0].is_estimate && b.options[1].is_estimate && b.options[2].is_estimate);
+        assert!(close(
+            managed.cost.per_query,
+            (692.0 * 0.95 + 76.0 * 4.0) / 1e6,
+            1e-12
+        ));
+        assert!(
+            !managed.is_estimate
+                && b.options[0].is_estimate
+                && b.options[1].is_estimate
+                && b.options[2].is_estimate
+        );
         a.volume_per_day = 300_000;
         let b300 = build_vs_buy(&recs, &a, None);
-        assert_eq!(b300.ranking, [BuildOption::DirectApi, BuildOption::Managed, BuildOption::SelfHost, BuildOption::Gpt54]);
+        assert_eq!(
+            b300.ranking,
+            [
+                BuildOption::DirectApi,
+                BuildOption::Managed,
+                BuildOption::SelfHost,
+                BuildOption::Gpt54
+            ]
+        );
         assert_eq!(b300.self_host.gpus, 5);
         // A session profile is priced at the reference model's own rates.
-        let s = build_vs_buy(&recs, &a, Some(TokenProfile { prompt_tokens: 100.0, completion_tokens: 10.0, source: "your 2 runs".into() }));
-        assert!(close(s.options[3].cost.per_query, (100.0 * 0.95 + 10.0 * 4.0) / 1e6, 1e-15));
+        let s = build_vs_buy(
+            &recs,
+            &a,
+            Some(TokenProfile {
+                prompt_tokens: 100.0,
+                completion_tokens: 10.0,
+                source: "your 2 runs".into(),
+            }),
+        );
+        assert!(close(
+            s.options[3].cost.per_query,
+            (100.0 * 0.95 + 10.0 * 4.0) / 1e6,
+            1e-15
+        ));
         assert_eq!(s.profile.source, "your 2 runs");
         // Reference not loaded: the best priced model stands in, and says so.
         a.reference_model = "nope".into();

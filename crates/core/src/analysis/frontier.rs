@@ -65,7 +65,11 @@ impl Exclusion {
 
 /// The first line of `s`, cut to `max` characters with "…".
 pub fn first_line(s: &str, max: usize) -> String {
-    let line = s.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let line = s
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     if line.chars().count() > max {
         format!("{}…", line.chars().take(max).collect::<String>())
     } else {
@@ -110,17 +114,28 @@ pub fn frontier(records: &[Record], filter: &PlatformFilter) -> Frontier {
             (None, _, _) => excluded.push((i, Exclusion::NoData)),
         }
     }
-    placed.sort_by(|a, b| a.1.total_cmp(&b.1).then(b.2.estimate.total_cmp(&a.2.estimate)));
+    placed.sort_by(|a, b| {
+        a.1.total_cmp(&b.1)
+            .then(b.2.estimate.total_cmp(&a.2.estimate))
+    });
     let points: Vec<FrontierPoint> = placed
         .iter()
         .map(|&(i, cost, acc)| {
             let dominated_by = placed
                 .iter()
-                .filter(|&&(j, c, a)| j != i && c <= cost && a.estimate >= acc.estimate && (c < cost || a.estimate > acc.estimate))
+                .filter(|&&(j, c, a)| {
+                    j != i
+                        && c <= cost
+                        && a.estimate >= acc.estimate
+                        && (c < cost || a.estimate > acc.estimate)
+                })
                 .map(|&(j, _, _)| j)
                 .collect::<Vec<_>>();
-            let clearly_dominated_by =
-                placed.iter().filter(|&&(j, c, a)| j != i && c < cost && acc.hi < a.lo).map(|&(j, _, _)| j).collect();
+            let clearly_dominated_by = placed
+                .iter()
+                .filter(|&&(j, c, a)| j != i && c < cost && acc.hi < a.lo)
+                .map(|&(j, _, _)| j)
+                .collect();
             FrontierPoint {
                 record: i,
                 cost_per_query: cost,
@@ -132,8 +147,16 @@ pub fn frontier(records: &[Record], filter: &PlatformFilter) -> Frontier {
             }
         })
         .collect();
-    let frontier = points.iter().filter(|p| p.on_frontier).map(|p| p.record).collect();
-    Frontier { points, frontier, excluded }
+    let frontier = points
+        .iter()
+        .filter(|p| p.on_frontier)
+        .map(|p| p.record)
+        .collect();
+    Frontier {
+        points,
+        frontier,
+        excluded,
+    }
 }
 
 #[cfg(test)]
@@ -145,19 +168,81 @@ mod tests {
 
     fn sample() -> Vec<Record> {
         records(&[
-            sweep("bt", Platform::Baseten, vec![
-                run("a/cheap-bad", Platform::Baseten, 11, 25, (700, 100), Some((0.06, 0.75, PUB))), // 0.000117
-                run("a/best", Platform::Baseten, 24, 25, (763, 222), Some((0.1, 0.5, PUB))),        // 0.000187
-                run("a/mid", Platform::Baseten, 16, 25, (617, 69), Some((0.12, 2.2, PUB))),         // 0.000226, 64 %
-                run("a/free", Platform::Baseten, 20, 25, (670, 79), Some((0.0, 0.0, PUB))),
-                run("a/none", Platform::Baseten, 20, 25, (670, 79), None),
-                fatal_run("a/dead", Platform::Baseten, 25, "InternalServerError: <html>\n503"),
-            ]),
-            sweep("fw", Platform::Fireworks, vec![
-                run("f/k6", Platform::Fireworks, 23, 25, (692, 76), Some((0.95, 4.0, PUB))),
-                run("f/k5", Platform::Fireworks, 23, 25, (692, 73), Some((0.95, 4.0, PROXY))),
-                run("f/same", Platform::Fireworks, 23, 25, (692, 73), Some((0.95, 4.0, PROXY))),
-            ]),
+            sweep(
+                "bt",
+                Platform::Baseten,
+                vec![
+                    run(
+                        "a/cheap-bad",
+                        Platform::Baseten,
+                        11,
+                        25,
+                        (700, 100),
+                        Some((0.06, 0.75, PUB)),
+                    ), // 0.000117
+                    run(
+                        "a/best",
+                        Platform::Baseten,
+                        24,
+                        25,
+                        (763, 222),
+                        Some((0.1, 0.5, PUB)),
+                    ), // 0.000187
+                    run(
+                        "a/mid",
+                        Platform::Baseten,
+                        16,
+                        25,
+                        (617, 69),
+                        Some((0.12, 2.2, PUB)),
+                    ), // 0.000226, 64 %
+                    run(
+                        "a/free",
+                        Platform::Baseten,
+                        20,
+                        25,
+                        (670, 79),
+                        Some((0.0, 0.0, PUB)),
+                    ),
+                    run("a/none", Platform::Baseten, 20, 25, (670, 79), None),
+                    fatal_run(
+                        "a/dead",
+                        Platform::Baseten,
+                        25,
+                        "InternalServerError: <html>\n503",
+                    ),
+                ],
+            ),
+            sweep(
+                "fw",
+                Platform::Fireworks,
+                vec![
+                    run(
+                        "f/k6",
+                        Platform::Fireworks,
+                        23,
+                        25,
+                        (692, 76),
+                        Some((0.95, 4.0, PUB)),
+                    ),
+                    run(
+                        "f/k5",
+                        Platform::Fireworks,
+                        23,
+                        25,
+                        (692, 73),
+                        Some((0.95, 4.0, PROXY)),
+                    ),
+                    run(
+                        "f/same",
+                        Platform::Fireworks,
+                        23,
+                        25,
+                        (692, 73),
+                        Some((0.95, 4.0, PROXY)),
+                    ),
+                ],
+            ),
         ])
     }
 
@@ -170,10 +255,24 @@ mod tests {
         let f = frontier(&recs, &filter);
         assert_eq!(labels(&recs, &f.frontier), on, "frontier {filter:?}");
         for (label, by) in clearly {
-            let p = f.points.iter().find(|p| recs[p.record].label == *label).unwrap();
-            assert_eq!(labels(&recs, &p.clearly_dominated_by), *by, "clearly dominating {label}");
+            let p = f
+                .points
+                .iter()
+                .find(|p| recs[p.record].label == *label)
+                .unwrap();
+            assert_eq!(
+                labels(&recs, &p.clearly_dominated_by),
+                *by,
+                "clearly dominating {label}"
+            );
         }
-        assert_eq!(f.excluded.iter().map(|(i, _)| recs[*i].label.as_str()).collect::<Vec<_>>(), excluded);
+        assert_eq!(
+            f.excluded
+                .iter()
+                .map(|(i, _)| recs[*i].label.as_str())
+                .collect::<Vec<_>>(),
+            excluded
+        );
     }
 
     #[test]
@@ -187,7 +286,12 @@ mod tests {
             &["free", "none", "dead"],
         );
         // Fireworks only: k5 and same tie exactly (neither dominates), k6 costs more.
-        check(PlatformFilter::Only(Platform::Fireworks), &["k5", "same"], &[("k6", &[])], &[]);
+        check(
+            PlatformFilter::Only(Platform::Fireworks),
+            &["k5", "same"],
+            &[("k6", &[])],
+            &[],
+        );
     }
 
     #[test]
@@ -195,16 +299,26 @@ mod tests {
         let recs = sample();
         let f = frontier(&recs, &PlatformFilter::All);
         let reasons: Vec<String> = f.excluded.iter().map(|(_, e)| e.text()).collect();
-        assert_eq!(reasons, [
-            "priced at $0 (promotional), not a cost one can plan on",
-            "no published or estimated price",
-            "every call failed (InternalServerError: <html>)",
-        ]);
-        let k5 = f.points.iter().find(|p| recs[p.record].label == "k5").unwrap();
+        assert_eq!(
+            reasons,
+            [
+                "priced at $0 (promotional), not a cost one can plan on",
+                "no published or estimated price",
+                "every call failed (InternalServerError: <html>)",
+            ]
+        );
+        let k5 = f
+            .points
+            .iter()
+            .find(|p| recs[p.record].label == "k5")
+            .unwrap();
         assert!(k5.cost_is_estimate);
         assert_eq!(labels(&recs, &k5.dominated_by), ["best"]);
         // Points come sorted by cost.
-        assert!(f.points.windows(2).all(|w| w[0].cost_per_query <= w[1].cost_per_query));
+        assert!(f
+            .points
+            .windows(2)
+            .all(|w| w[0].cost_per_query <= w[1].cost_per_query));
         assert_eq!(first_line("\n  abc\ndef", 2), "ab…");
     }
 }

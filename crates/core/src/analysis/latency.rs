@@ -17,7 +17,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::assumptions::Assumptions;
-use super::intervals::{mcnemar, median_interval, wilson, MedianInterval, PairedComparison, ProportionInterval};
+use super::intervals::{
+    mcnemar, median_interval, wilson, MedianInterval, PairedComparison, ProportionInterval,
+};
 use super::taxonomy::outcome_from_error;
 use crate::outcome::Outcome;
 use crate::published::concurrency::{ConcurrencyFile, LoadRun};
@@ -168,8 +170,18 @@ pub struct LoadReport {
 }
 
 fn level(run: &LoadRun, target_ms: f64) -> LoadLevel {
-    let ok: Vec<f64> = run.rows.iter().filter(|r| r.error.is_none()).map(|r| r.latency_ms).collect();
-    let failed: Vec<f64> = run.rows.iter().filter(|r| r.error.is_some()).map(|r| r.latency_ms).collect();
+    let ok: Vec<f64> = run
+        .rows
+        .iter()
+        .filter(|r| r.error.is_none())
+        .map(|r| r.latency_ms)
+        .collect();
+    let failed: Vec<f64> = run
+        .rows
+        .iter()
+        .filter(|r| r.error.is_some())
+        .map(|r| r.latency_ms)
+        .collect();
     let mut errors_by_class = BTreeMap::new();
     for e in run.rows.iter().filter_map(|r| r.error.as_deref()) {
         *errors_by_class.entry(failure_class(e)).or_insert(0) += 1;
@@ -184,7 +196,13 @@ fn level(run: &LoadRun, target_ms: f64) -> LoadLevel {
         errors: failed.len(),
         errors_by_class,
         accuracy: wilson(correct as u32, calls as u32),
-        accuracy_of_completed: (!ok.is_empty()).then(|| run.rows.iter().filter(|r| r.correct && r.error.is_none()).count() as f64 / ok.len() as f64),
+        accuracy_of_completed: (!ok.is_empty()).then(|| {
+            run.rows
+                .iter()
+                .filter(|r| r.correct && r.error.is_none())
+                .count() as f64
+                / ok.len() as f64
+        }),
         wallclock_s: wall,
         throughput_qps: wall.map(|w| calls as f64 / w),
         goodput_qps: wall.map(|w| correct as f64 / w),
@@ -208,25 +226,41 @@ pub fn load_report(file: &ConcurrencyFile, a: &Assumptions) -> LoadReport {
         runs.sort_by_key(|r| r.concurrency);
         let levels: Vec<LoadLevel> = runs.iter().map(|r| level(r, a.latency_target_ms)).collect();
         let degradation = match (runs.first(), runs.last(), levels.first(), levels.last()) {
-            (Some(r0), Some(rn), Some(l0), Some(ln)) if runs.len() > 1 => match (l0.ok_latency.p50_ms, ln.ok_latency.p50_ms) {
-                (Some(p0), Some(pn)) if p0 > 0.0 => {
-                    let results = |r: &LoadRun| r.rows.iter().map(|x| (x.qid.clone(), x.correct)).collect::<Vec<_>>();
-                    Some(Degradation {
-                        from_concurrency: l0.concurrency,
-                        to_concurrency: ln.concurrency,
-                        ratio: pn / p0,
-                        badge: badge(pn / p0),
-                        failed_at_top: ln.errors,
-                        accuracy_change: mcnemar(&results(rn), &results(r0)),
-                    })
+            (Some(r0), Some(rn), Some(l0), Some(ln)) if runs.len() > 1 => {
+                match (l0.ok_latency.p50_ms, ln.ok_latency.p50_ms) {
+                    (Some(p0), Some(pn)) if p0 > 0.0 => {
+                        let results = |r: &LoadRun| {
+                            r.rows
+                                .iter()
+                                .map(|x| (x.qid.clone(), x.correct))
+                                .collect::<Vec<_>>()
+                        };
+                        Some(Degradation {
+                            from_concurrency: l0.concurrency,
+                            to_concurrency: ln.concurrency,
+                            ratio: pn / p0,
+                            badge: badge(pn / p0),
+                            failed_at_top: ln.errors,
+                            accuracy_change: mcnemar(&results(rn), &results(r0)),
+                        })
+                    }
+                    _ => None,
                 }
-                _ => None,
-            },
+            }
             _ => None,
         };
-        let bar_scale_ms = levels.iter().filter_map(|l| l.ok_latency.p99_ms).reduce(f64::max);
+        let bar_scale_ms = levels
+            .iter()
+            .filter_map(|l| l.ok_latency.p99_ms)
+            .reduce(f64::max);
         let label = model.rsplit('/').next().unwrap_or(&model).to_string();
-        models.push(ModelLoad { model, label, levels, degradation, bar_scale_ms });
+        models.push(ModelLoad {
+            model,
+            label,
+            levels,
+            degradation,
+            bar_scale_ms,
+        });
     }
     let pick = |want_max: bool, only_clean: bool| {
         let mut best: Option<(usize, f64)> = None;
@@ -306,8 +340,15 @@ pub fn sequential_report(runs: &[(String, &SequentialFile)], a: &Assumptions) ->
     let (mut all_ok, mut all) = (Vec::new(), Vec::new());
     let mut failed_by_class = BTreeMap::new();
     for (label, file) in runs {
-        let Some(r) = file.reports.first() else { continue };
-        let ok: Vec<f64> = r.rows.iter().filter(|x| x.error.is_none()).map(|x| x.latency_ms).collect();
+        let Some(r) = file.reports.first() else {
+            continue;
+        };
+        let ok: Vec<f64> = r
+            .rows
+            .iter()
+            .filter(|x| x.error.is_none())
+            .map(|x| x.latency_ms)
+            .collect();
         let every: Vec<f64> = r.rows.iter().map(|x| x.latency_ms).collect();
         let mut classes = BTreeMap::new();
         for e in r.rows.iter().filter_map(|x| x.error.as_deref()) {
@@ -322,13 +363,23 @@ pub fn sequential_report(runs: &[(String, &SequentialFile)], a: &Assumptions) ->
             calls: every.len(),
             failed: every.len() - ok.len(),
             failed_by_class: classes,
-            accuracy: wilson(r.rows.iter().filter(|x| x.correct).count() as u32, r.rows.len() as u32),
+            accuracy: wilson(
+                r.rows.iter().filter(|x| x.correct).count() as u32,
+                r.rows.len() as u32,
+            ),
             ok_latency: latency_figures(&ok, t),
             all_latency: latency_figures(&every, t),
         });
     }
-    let run_p50s: Vec<(usize, f64)> = out.iter().enumerate().filter_map(|(i, r)| r.ok_latency.p50_ms.map(|p| (i, p))).collect();
-    let best = run_p50s.iter().copied().reduce(|a, b| if b.1 < a.1 { b } else { a });
+    let run_p50s: Vec<(usize, f64)> = out
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.ok_latency.p50_ms.map(|p| (i, p)))
+        .collect();
+    let best = run_p50s
+        .iter()
+        .copied()
+        .reduce(|a, b| if b.1 < a.1 { b } else { a });
     let pooled_ok = latency_figures(&all_ok, t);
     SequentialReport {
         as_published: AsPublishedPooled {
@@ -337,7 +388,8 @@ pub fn sequential_report(runs: &[(String, &SequentialFile)], a: &Assumptions) ->
             p50_ms: lower_nearest_rank(&all, 0.5),
             p90_ms: lower_nearest_rank(&all, 0.9),
             p99_ms: lower_nearest_rank(&all, 0.99),
-            under_target_share: (!all.is_empty()).then(|| all.iter().filter(|&&v| v < t).count() as f64 / all.len() as f64),
+            under_target_share: (!all.is_empty())
+                .then(|| all.iter().filter(|&&v| v < t).count() as f64 / all.len() as f64),
         },
         failed: all.len() - all_ok.len(),
         failed_by_class,
@@ -366,10 +418,26 @@ mod tests {
     fn figures_and_percentile_methods() {
         let v: Vec<f64> = (1..=10).map(|i| i as f64 * 1000.0).collect();
         let f = latency_figures(&v, 3000.0);
-        assert_eq!((f.samples, f.under_target, f.p99_indicative_only), (10, 2, true));
-        assert!(close(f.p50_ms.unwrap(), 5500.0) && close(f.p90_ms.unwrap(), 9100.0) && close(f.p99_ms.unwrap(), 9910.0));
-        assert_eq!(f.p50_interval.as_ref().map(|i| (i.lo, i.hi)), Some((2000.0, 9000.0)));
-        let cases = [(0.5, 5000.0), (0.9, 9000.0), (0.99, 9000.0), (1.0, 10000.0), (0.0, 1000.0)];
+        assert_eq!(
+            (f.samples, f.under_target, f.p99_indicative_only),
+            (10, 2, true)
+        );
+        assert!(
+            close(f.p50_ms.unwrap(), 5500.0)
+                && close(f.p90_ms.unwrap(), 9100.0)
+                && close(f.p99_ms.unwrap(), 9910.0)
+        );
+        assert_eq!(
+            f.p50_interval.as_ref().map(|i| (i.lo, i.hi)),
+            Some((2000.0, 9000.0))
+        );
+        let cases = [
+            (0.5, 5000.0),
+            (0.9, 9000.0),
+            (0.99, 9000.0),
+            (1.0, 10000.0),
+            (0.0, 1000.0),
+        ];
         for (p, want) in cases {
             assert_eq!(lower_nearest_rank(&v, p), Some(want), "p = {p}");
         }
@@ -395,11 +463,35 @@ mod tests {
     }
 
     fn row(qid: &str, ms: f64, correct: bool, error: Option<&str>) -> LoadRow {
-        LoadRow { qid: qid.into(), latency_ms: ms, prompt_tokens: None, completion_tokens: None, repairs: None, correct, error: error.map(Into::into), started_at: None, finished_at: None }
+        LoadRow {
+            qid: qid.into(),
+            latency_ms: ms,
+            prompt_tokens: None,
+            completion_tokens: None,
+            repairs: None,
+            correct,
+            error: error.map(Into::into),
+            started_at: None,
+            finished_at: None,
+        }
     }
 
     fn lrun(model: &str, c: u32, rows: Vec<LoadRow>, wall: f64) -> LoadRun {
-        LoadRun { model: model.into(), concurrency: c, n: None, completed: None, errors: None, accuracy: None, wallclock_s: Some(wall), throughput_qps: None, p50_ms: None, p90_ms: None, p99_ms: None, mean_ms: None, rows }
+        LoadRun {
+            model: model.into(),
+            concurrency: c,
+            n: None,
+            completed: None,
+            errors: None,
+            accuracy: None,
+            wallclock_s: Some(wall),
+            throughput_qps: None,
+            p50_ms: None,
+            p90_ms: None,
+            p99_ms: None,
+            mean_ms: None,
+            rows,
+        }
     }
 
     #[test]
@@ -410,25 +502,72 @@ mod tests {
             base_url: None,
             runs: vec![
                 // Listed out of order on purpose.
-                lrun("a/flat-but-failing", 10, vec![row("q1", 1000.0, true, None), row("q2", 39000.0, false, r429), row("q3", 38000.0, false, r429)], 40.0),
-                lrun("a/flat-but-failing", 1, vec![row("q1", 1000.0, true, None), row("q2", 1000.0, true, None), row("q3", 1000.0, true, None)], 3.0),
-                lrun("b/slow", 1, vec![row("q1", 1000.0, true, None), row("q2", 2000.0, true, None)], 3.0),
-                lrun("b/slow", 5, vec![row("q1", 3000.0, true, None), row("q2", 3000.0, false, None)], 3.0),
+                lrun(
+                    "a/flat-but-failing",
+                    10,
+                    vec![
+                        row("q1", 1000.0, true, None),
+                        row("q2", 39000.0, false, r429),
+                        row("q3", 38000.0, false, r429),
+                    ],
+                    40.0,
+                ),
+                lrun(
+                    "a/flat-but-failing",
+                    1,
+                    vec![
+                        row("q1", 1000.0, true, None),
+                        row("q2", 1000.0, true, None),
+                        row("q3", 1000.0, true, None),
+                    ],
+                    3.0,
+                ),
+                lrun(
+                    "b/slow",
+                    1,
+                    vec![row("q1", 1000.0, true, None), row("q2", 2000.0, true, None)],
+                    3.0,
+                ),
+                lrun(
+                    "b/slow",
+                    5,
+                    vec![
+                        row("q1", 3000.0, true, None),
+                        row("q2", 3000.0, false, None),
+                    ],
+                    3.0,
+                ),
                 lrun("c/single", 1, vec![row("q1", 500.0, true, None)], 1.0),
             ],
         };
         let rep = load_report(&file, &Assumptions::default());
-        assert_eq!(rep.models.iter().map(|m| m.label.as_str()).collect::<Vec<_>>(), ["flat-but-failing", "slow", "single"]);
+        assert_eq!(
+            rep.models
+                .iter()
+                .map(|m| m.label.as_str())
+                .collect::<Vec<_>>(),
+            ["flat-but-failing", "slow", "single"]
+        );
         let a = &rep.models[0];
-        assert_eq!(a.levels.iter().map(|l| l.concurrency).collect::<Vec<_>>(), [1, 10]);
+        assert_eq!(
+            a.levels.iter().map(|l| l.concurrency).collect::<Vec<_>>(),
+            [1, 10]
+        );
         let top = &a.levels[1];
         assert_eq!((top.calls, top.completed, top.errors), (3, 1, 2));
         assert_eq!(top.errors_by_class.get(&Outcome::RateLimited), Some(&2));
-        assert_eq!(top.ok_latency.p50_ms, Some(1000.0), "429 back-off kept out of latency");
+        assert_eq!(
+            top.ok_latency.p50_ms,
+            Some(1000.0),
+            "429 back-off kept out of latency"
+        );
         assert_eq!(top.failed_median_ms, Some(38500.0));
         assert!(close(top.accuracy.unwrap().estimate, 1.0 / 3.0));
         assert_eq!(top.accuracy_of_completed, Some(1.0));
-        assert!(close(top.throughput_qps.unwrap(), 3.0 / 40.0) && close(top.goodput_qps.unwrap(), 1.0 / 40.0));
+        assert!(
+            close(top.throughput_qps.unwrap(), 3.0 / 40.0)
+                && close(top.goodput_qps.unwrap(), 1.0 / 40.0)
+        );
         let d = a.degradation.as_ref().unwrap();
         assert_eq!((d.ratio, d.badge, d.failed_at_top), (1.0, Badge::Ok, 2));
         assert_eq!((d.accuracy_change.only_a, d.accuracy_change.only_b), (0, 2));
@@ -442,18 +581,49 @@ mod tests {
     }
 
     fn srow(ms: f64, ok: bool) -> SequentialRow {
-        SequentialRow { qid: "q".into(), latency_ms: ms, prompt_tokens: None, completion_tokens: None, cost_usd: None, correct: ok, repairs: None, error: (!ok).then(|| "RateLimitError: Error code: 429".to_string()) }
+        SequentialRow {
+            qid: "q".into(),
+            latency_ms: ms,
+            prompt_tokens: None,
+            completion_tokens: None,
+            cost_usd: None,
+            correct: ok,
+            repairs: None,
+            error: (!ok).then(|| "RateLimitError: Error code: 429".to_string()),
+        }
     }
 
     fn sfile(rows: Vec<SequentialRow>) -> SequentialFile {
-        SequentialFile { reports: vec![Rep { model: "k".into(), n: None, accuracy: None, p50_ms: None, p90_ms: None, p99_ms: None, mean_prompt_tokens: None, mean_completion_tokens: None, mean_cost_usd: None, daily_cost_at_volume_usd: None, monthly_cost_at_volume_usd: None, rows }] }
+        SequentialFile {
+            reports: vec![Rep {
+                model: "k".into(),
+                n: None,
+                accuracy: None,
+                p50_ms: None,
+                p90_ms: None,
+                p99_ms: None,
+                mean_prompt_tokens: None,
+                mean_completion_tokens: None,
+                mean_cost_usd: None,
+                daily_cost_at_volume_usd: None,
+                monthly_cost_at_volume_usd: None,
+                rows,
+            }],
+        }
     }
 
     #[test]
     fn sequential_pooled_and_per_run() {
-        let f1 = sfile(vec![srow(1000.0, true), srow(2000.0, true), srow(4000.0, true)]);
+        let f1 = sfile(vec![
+            srow(1000.0, true),
+            srow(2000.0, true),
+            srow(4000.0, true),
+        ]);
         let f2 = sfile(vec![srow(5000.0, true), srow(40000.0, false)]);
-        let rep = sequential_report(&[("run 1".into(), &f1), ("run 2".into(), &f2)], &Assumptions::default());
+        let rep = sequential_report(
+            &[("run 1".into(), &f1), ("run 2".into(), &f2)],
+            &Assumptions::default(),
+        );
         assert_eq!(rep.runs.len(), 2);
         assert_eq!((rep.runs[1].calls, rep.runs[1].failed), (2, 1));
         assert_eq!(rep.runs[1].ok_latency.p50_ms, Some(5000.0));
@@ -462,10 +632,27 @@ mod tests {
         assert_eq!(rep.pooled_ok.p50_ms, Some(3000.0));
         assert_eq!(rep.pooled_all.p50_ms, Some(4000.0));
         // The original's method: lower nearest rank over all five calls.
-        assert_eq!((rep.as_published.p50_ms, rep.as_published.p90_ms, rep.as_published.calls), (Some(4000.0), Some(5000.0), 5));
+        assert_eq!(
+            (
+                rep.as_published.p50_ms,
+                rep.as_published.p90_ms,
+                rep.as_published.calls
+            ),
+            (Some(4000.0), Some(5000.0), 5)
+        );
         assert_eq!(rep.as_published.under_target_share, Some(0.4));
-        assert_eq!((rep.failed, rep.failed_by_class.get(&Outcome::RateLimited)), (1, Some(&1)));
-        assert_eq!((rep.best_run, rep.best_run_p50_ms, rep.median_run_p50_ms), (Some(0), Some(2000.0), Some(3500.0)));
-        assert_eq!(rep.meets_target, Some(false), "3000 is not under a 3000 ms target");
+        assert_eq!(
+            (rep.failed, rep.failed_by_class.get(&Outcome::RateLimited)),
+            (1, Some(&1))
+        );
+        assert_eq!(
+            (rep.best_run, rep.best_run_p50_ms, rep.median_run_p50_ms),
+            (Some(0), Some(2000.0), Some(3500.0))
+        );
+        assert_eq!(
+            rep.meets_target,
+            Some(false),
+            "3000 is not under a 3000 ms target"
+        );
     }
 }

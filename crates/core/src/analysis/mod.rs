@@ -6,13 +6,15 @@
 //! Entry point: [`records::records`] turns loaded sweeps into the normalised
 //! records every view reads.
 
-pub mod intervals;
-pub mod matrix;
-pub mod records;
 pub mod assumptions;
-pub mod frontier;
-pub mod taxonomy;
-pub mod platforms;
 pub mod cost;
+pub mod frontier;
+pub mod insights;
+pub mod intervals;
 pub mod latency;
+pub mod matrix;
+pub mod overview;
+pub mod platforms;
 pub mod quality;
+pub mod records;
+pub mod taxonomy;

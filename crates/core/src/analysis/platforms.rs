@@ -106,11 +106,17 @@ pub struct PlatformComparison {
 fn best_of(records: &[Record], idx: &[usize]) -> Option<usize> {
     let mut best: Option<usize> = None;
     for &i in idx {
-        let (acc, cost) = (records[i].summary.accuracy.unwrap_or(f64::NEG_INFINITY), records[i].cost_per_query().unwrap_or(f64::INFINITY));
+        let (acc, cost) = (
+            records[i].summary.accuracy.unwrap_or(f64::NEG_INFINITY),
+            records[i].cost_per_query().unwrap_or(f64::INFINITY),
+        );
         match best {
             None => best = Some(i),
             Some(b) => {
-                let (bacc, bcost) = (records[b].summary.accuracy.unwrap_or(f64::NEG_INFINITY), records[b].cost_per_query().unwrap_or(f64::INFINITY));
+                let (bacc, bcost) = (
+                    records[b].summary.accuracy.unwrap_or(f64::NEG_INFINITY),
+                    records[b].cost_per_query().unwrap_or(f64::INFINITY),
+                );
                 if acc > bacc || (acc == bacc && cost < bcost) {
                     best = Some(i);
                 }
@@ -125,7 +131,11 @@ fn cheapest(records: &[Record], idx: impl Iterator<Item = usize>) -> Option<Cost
     for i in idx {
         if let Some(c) = records[i].cost_per_query().filter(|c| *c > 0.0) {
             if out.as_ref().is_none_or(|o| c < o.cost_per_query) {
-                out = Some(CostPick { record: i, cost_per_query: c, is_estimate: records[i].summary.cost_is_estimate });
+                out = Some(CostPick {
+                    record: i,
+                    cost_per_query: c,
+                    is_estimate: records[i].summary.cost_is_estimate,
+                });
             }
         }
     }
@@ -133,23 +143,46 @@ fn cheapest(records: &[Record], idx: impl Iterator<Item = usize>) -> Option<Cost
 }
 
 /// The card of `platform` over `records`.
-pub fn platform_card(records: &[Record], platform: &Platform, variant: Variant, a: &Assumptions) -> PlatformCard {
-    let all: Vec<usize> = (0..records.len()).filter(|&i| &records[i].platform == platform).collect();
+pub fn platform_card(
+    records: &[Record],
+    platform: &Platform,
+    variant: Variant,
+    a: &Assumptions,
+) -> PlatformCard {
+    let all: Vec<usize> = (0..records.len())
+        .filter(|&i| &records[i].platform == platform)
+        .collect();
     let fatal_models = all.iter().filter(|&&i| records[i].is_fatal()).count();
     let idx: Vec<usize> = match variant {
         Variant::AsPublished => all.clone(),
-        Variant::ExcludingFatal => all.iter().copied().filter(|&i| !records[i].is_fatal()).collect(),
+        Variant::ExcludingFatal => all
+            .iter()
+            .copied()
+            .filter(|&i| !records[i].is_fatal())
+            .collect(),
     };
-    let vals = |f: &dyn Fn(&Record) -> Option<f64>| idx.iter().filter_map(|&i| f(&records[i])).collect::<Vec<f64>>();
+    let vals = |f: &dyn Fn(&Record) -> Option<f64>| {
+        idx.iter()
+            .filter_map(|&i| f(&records[i]))
+            .collect::<Vec<f64>>()
+    };
     let accs = vals(&|r| r.summary.accuracy);
     let best = best_of(records, &idx);
     let best_decided_by_estimate = best.is_some_and(|b| {
         let acc = records[b].summary.accuracy;
-        let tied: Vec<usize> = idx.iter().copied().filter(|&i| i != b && records[i].summary.accuracy == acc).collect();
+        let tied: Vec<usize> = idx
+            .iter()
+            .copied()
+            .filter(|&i| i != b && records[i].summary.accuracy == acc)
+            .collect();
         !tied.is_empty()
-            && (records[b].summary.cost_is_estimate || tied.iter().any(|&i| records[i].summary.cost_is_estimate))
+            && (records[b].summary.cost_is_estimate
+                || tied.iter().any(|&i| records[i].summary.cost_is_estimate))
     });
-    let mut qids: Vec<&str> = idx.iter().flat_map(|&i| records[i].results.iter().map(|(q, _)| q.as_str())).collect();
+    let mut qids: Vec<&str> = idx
+        .iter()
+        .flat_map(|&i| records[i].results.iter().map(|(q, _)| q.as_str()))
+        .collect();
     qids.sort_unstable();
     qids.dedup();
     PlatformCard {
@@ -157,29 +190,45 @@ pub fn platform_card(records: &[Record], platform: &Platform, variant: Variant, 
         models: idx.len(),
         fatal_models,
         questions: qids.len(),
-        best_accuracy: accs.iter().copied().fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x)))),
+        best_accuracy: accs
+            .iter()
+            .copied()
+            .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x)))),
         median_accuracy: median(&accs),
         median_latency_p50_ms: median(&vals(&|r| r.summary.median_latency_ms.filter(|l| *l > 0.0))),
         median_ttft_ms: median(&vals(&|r| r.summary.median_ttft_ms)),
         cheapest: cheapest(records, idx.iter().copied()),
-        cheapest_shipping: cheapest(records, idx.iter().copied().filter(|&i| records[i].summary.accuracy.is_some_and(|x| x >= a.ship_accuracy))),
+        cheapest_shipping: cheapest(
+            records,
+            idx.iter().copied().filter(|&i| {
+                records[i]
+                    .summary
+                    .accuracy
+                    .is_some_and(|x| x >= a.ship_accuracy)
+            }),
+        ),
         best,
         best_decided_by_estimate,
     }
 }
 
+/// A best-vs-best row: name, higher is better, how to read it from a record.
+type Metric<'a> = (&'static str, bool, &'a dyn Fn(&Record) -> Option<f64>);
+
 /// The best-vs-best table between the bests of two cards.
 pub fn best_vs_best(records: &[Record], left: &PlatformCard, right: &PlatformCard) -> BestVsBest {
     let get = |i: Option<usize>, f: &dyn Fn(&Record) -> Option<f64>| i.and_then(|i| f(&records[i]));
     let est = |i: Option<usize>| i.is_some_and(|i| records[i].summary.cost_is_estimate);
-    let metrics: [(&'static str, bool, &dyn Fn(&Record) -> Option<f64>); 8] = [
+    let metrics: [Metric; 8] = [
         ("Accuracy", true, &|r| r.summary.accuracy),
         ("JSON OK rate", true, &|r| r.summary.json_ok_rate),
         ("Median latency", false, &|r| r.summary.median_latency_ms),
         ("P90 latency", false, &|r| r.summary.p90_latency_ms),
         ("Median TTFT", false, &|r| r.summary.median_ttft_ms),
         ("In tokens (mean)", false, &|r| r.summary.mean_prompt_tokens),
-        ("Out tokens (mean)", false, &|r| r.summary.mean_completion_tokens),
+        ("Out tokens (mean)", false, &|r| {
+            r.summary.mean_completion_tokens
+        }),
         ("$ per query", false, &|r| r.cost_per_query()),
     ];
     let rows = metrics
@@ -188,7 +237,11 @@ pub fn best_vs_best(records: &[Record], left: &PlatformCard, right: &PlatformCar
             let (l, r) = (get(left.best, *f), get(right.best, *f));
             let winner = match (l, r) {
                 (Some(a), Some(b)) if a == b => None,
-                (Some(a), Some(b)) => Some(if (a > b) == *higher { Side::Left } else { Side::Right }),
+                (Some(a), Some(b)) => Some(if (a > b) == *higher {
+                    Side::Left
+                } else {
+                    Side::Right
+                }),
                 (Some(_), None) => Some(Side::Left),
                 (None, Some(_)) => Some(Side::Right),
                 (None, None) => None,
@@ -209,20 +262,38 @@ pub fn best_vs_best(records: &[Record], left: &PlatformCard, right: &PlatformCar
         (Some(l), Some(r)) => Some(mcnemar(&records[l].results, &records[r].results)),
         _ => None,
     };
-    BestVsBest { left_platform: left.platform.clone(), right_platform: right.platform.clone(), left: left.best, right: right.best, rows, paired }
+    BestVsBest {
+        left_platform: left.platform.clone(),
+        right_platform: right.platform.clone(),
+        left: left.best,
+        right: right.best,
+        rows,
+        paired,
+    }
 }
 
 /// Cards for every platform and the Fireworks-vs-Baseten table.
-pub fn platform_comparison(records: &[Record], variant: Variant, a: &Assumptions) -> PlatformComparison {
+pub fn platform_comparison(
+    records: &[Record],
+    variant: Variant,
+    a: &Assumptions,
+) -> PlatformComparison {
     let mut platforms = vec![Platform::Fireworks, Platform::Baseten];
     for r in records {
         if !platforms.contains(&r.platform) {
             platforms.push(r.platform.clone());
         }
     }
-    let cards: Vec<PlatformCard> = platforms.iter().map(|p| platform_card(records, p, variant, a)).collect();
+    let cards: Vec<PlatformCard> = platforms
+        .iter()
+        .map(|p| platform_card(records, p, variant, a))
+        .collect();
     let best_vs_best = best_vs_best(records, &cards[0], &cards[1]);
-    PlatformComparison { variant, cards, best_vs_best }
+    PlatformComparison {
+        variant,
+        cards,
+        best_vs_best,
+    }
 }
 
 /// A model a sweep probed and found unavailable (not run).
@@ -262,18 +333,71 @@ mod tests {
     use crate::sweep::ProbedModel;
 
     fn sample() -> (Vec<SweepFile>, Vec<Record>) {
-        let mut fw = sweep("fw", Platform::Fireworks, vec![
-            run("f/k6", Platform::Fireworks, 23, 25, (692, 76), Some((0.95, 4.0, PUB))),
-            run("f/k5", Platform::Fireworks, 23, 25, (692, 73), Some((0.95, 4.0, PROXY))),
-            run("f/ds", Platform::Fireworks, 22, 25, (755, 407), Some((0.95, 4.0, PROXY))),
-        ]);
-        fw.run.probed_unavailable = vec![ProbedModel { model: "accounts/fireworks/models/glm-5".into(), error: "NotFoundError: Error code: 404 - {'error': 'Model not found'}".into() }];
-        let bt = sweep("bt", Platform::Baseten, vec![
-            run("b/best", Platform::Baseten, 24, 25, (763, 222), Some((0.1, 0.5, PUB))),
-            run("b/cheap", Platform::Baseten, 11, 25, (711, 104), Some((0.06, 0.75, PUB))),
-            run("b/free", Platform::Baseten, 20, 25, (670, 79), Some((0.0, 0.0, PUB))),
-            fatal_run("b/dead", Platform::Baseten, 25, "503"),
-        ]);
+        let mut fw = sweep(
+            "fw",
+            Platform::Fireworks,
+            vec![
+                run(
+                    "f/k6",
+                    Platform::Fireworks,
+                    23,
+                    25,
+                    (692, 76),
+                    Some((0.95, 4.0, PUB)),
+                ),
+                run(
+                    "f/k5",
+                    Platform::Fireworks,
+                    23,
+                    25,
+                    (692, 73),
+                    Some((0.95, 4.0, PROXY)),
+                ),
+                run(
+                    "f/ds",
+                    Platform::Fireworks,
+                    22,
+                    25,
+                    (755, 407),
+                    Some((0.95, 4.0, PROXY)),
+                ),
+            ],
+        );
+        fw.run.probed_unavailable = vec![ProbedModel {
+            model: "accounts/fireworks/models/glm-5".into(),
+            error: "NotFoundError: Error code: 404 - {'error': 'Model not found'}".into(),
+        }];
+        let bt = sweep(
+            "bt",
+            Platform::Baseten,
+            vec![
+                run(
+                    "b/best",
+                    Platform::Baseten,
+                    24,
+                    25,
+                    (763, 222),
+                    Some((0.1, 0.5, PUB)),
+                ),
+                run(
+                    "b/cheap",
+                    Platform::Baseten,
+                    11,
+                    25,
+                    (711, 104),
+                    Some((0.06, 0.75, PUB)),
+                ),
+                run(
+                    "b/free",
+                    Platform::Baseten,
+                    20,
+                    25,
+                    (670, 79),
+                    Some((0.0, 0.0, PUB)),
+                ),
+                fatal_run("b/dead", Platform::Baseten, 25, "503"),
+            ],
+        );
         let sweeps = vec![bt, fw];
         let recs = records(&sweeps);
         (sweeps, recs)
@@ -291,11 +415,22 @@ mod tests {
         assert_eq!(fw.median_accuracy, Some(0.92));
         assert_eq!(label(fw.best).as_deref(), Some("k5"));
         assert!(fw.best_decided_by_estimate, "k5 beat k6 on a proxied cost");
-        assert_eq!(fw.cheapest.as_ref().map(|c| (label(Some(c.record)).unwrap(), c.is_estimate)), Some(("k5".into(), true)));
+        assert_eq!(
+            fw.cheapest
+                .as_ref()
+                .map(|c| (label(Some(c.record)).unwrap(), c.is_estimate)),
+            Some(("k5".into(), true))
+        );
         // Baseten median over 96, 44, 80, 0 = 62 %; the $0 model is not "cheapest".
         assert!((bt.median_accuracy.unwrap() - 0.62).abs() < 1e-12);
-        assert_eq!(label(bt.cheapest.as_ref().map(|c| c.record)).as_deref(), Some("cheap"));
-        assert_eq!(label(bt.cheapest_shipping.as_ref().map(|c| c.record)).as_deref(), Some("best"));
+        assert_eq!(
+            label(bt.cheapest.as_ref().map(|c| c.record)).as_deref(),
+            Some("cheap")
+        );
+        assert_eq!(
+            label(bt.cheapest_shipping.as_ref().map(|c| c.record)).as_deref(),
+            Some("best")
+        );
         assert_eq!(bt.questions, 25);
         assert!(!bt.best_decided_by_estimate);
         let honest = platform_comparison(&recs, Variant::ExcludingFatal, &a);
@@ -309,22 +444,34 @@ mod tests {
         let (_, recs) = sample();
         let pc = platform_comparison(&recs, Variant::AsPublished, &Assumptions::default());
         let t = &pc.best_vs_best;
-        let winners: Vec<(&str, Option<Side>)> = t.rows.iter().map(|r| (r.metric.as_str(), r.winner)).collect();
-        assert_eq!(winners, [
-            ("Accuracy", Some(Side::Right)),
-            ("JSON OK rate", None),
-            ("Median latency", None), // the fixtures give both the same latencies
-            ("P90 latency", None),
-            ("Median TTFT", None),
-            ("In tokens (mean)", Some(Side::Left)),
-            ("Out tokens (mean)", Some(Side::Left)),
-            ("$ per query", Some(Side::Right)),
-        ]);
+        let winners: Vec<(&str, Option<Side>)> = t
+            .rows
+            .iter()
+            .map(|r| (r.metric.as_str(), r.winner))
+            .collect();
+        assert_eq!(
+            winners,
+            [
+                ("Accuracy", Some(Side::Right)),
+                ("JSON OK rate", None),
+                ("Median latency", None), // the fixtures give both the same latencies
+                ("P90 latency", None),
+                ("Median TTFT", None),
+                ("In tokens (mean)", Some(Side::Left)),
+                ("Out tokens (mean)", Some(Side::Left)),
+                ("$ per query", Some(Side::Right)),
+            ]
+        );
         assert!(t.rows[7].left_is_estimate && !t.rows[7].right_is_estimate);
         let p = t.paired.as_ref().unwrap();
         assert_eq!((p.only_a, p.only_b), (0, 1));
         // A side with no data: the other wins every row it has.
-        let empty = platform_card(&recs, &Platform::Custom("x".into()), Variant::AsPublished, &Assumptions::default());
+        let empty = platform_card(
+            &recs,
+            &Platform::Custom("x".into()),
+            Variant::AsPublished,
+            &Assumptions::default(),
+        );
         let one = best_vs_best(&recs, &empty, &pc.cards[1]);
         assert!(one.left.is_none() && one.paired.is_none());
         assert!(one.rows.iter().all(|r| r.winner == Some(Side::Right)));
@@ -335,7 +482,10 @@ mod tests {
         let (sweeps, _) = sample();
         let u = probed_unavailable(&sweeps);
         assert_eq!(u.len(), 1);
-        assert_eq!((u[0].label.as_str(), u[0].status, u[0].outcome), ("glm-5", Some(404), Some(Outcome::NotFound)));
+        assert_eq!(
+            (u[0].label.as_str(), u[0].status, u[0].outcome),
+            ("glm-5", Some(404), Some(Outcome::NotFound))
+        );
         assert_eq!(u[0].platform, Some(Platform::Fireworks));
     }
 }

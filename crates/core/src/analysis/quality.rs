@@ -23,7 +23,11 @@ pub struct Score {
 
 impl Score {
     pub fn new(correct: u32, total: u32) -> Score {
-        Score { correct, total, interval: wilson(correct, total) }
+        Score {
+            correct,
+            total,
+            interval: wilson(correct, total),
+        }
     }
     /// Rounded percentage, as the original's `round(accuracy × 100)`.
     pub fn percent(&self) -> Option<u32> {
@@ -72,7 +76,10 @@ pub struct AgentBoard {
 }
 
 /// The agent's verdict on one question, for the question cards.
-pub fn verdict<'a>(eval: &'a AgentEval, qid: &str) -> Option<&'a crate::published::agent_eval::AgentResult> {
+pub fn verdict<'a>(
+    eval: &'a AgentEval,
+    qid: &str,
+) -> Option<&'a crate::published::agent_eval::AgentResult> {
     eval.results.iter().find(|r| r.qid == qid)
 }
 
@@ -116,7 +123,10 @@ pub fn agent_board(eval: &AgentEval) -> AgentBoard {
         if let Some(s) = stated {
             let (c, t) = got.map_or((0, 0), |g| (g.correct, g.total));
             if (s.correct, s.total) != (c, t) {
-                stated_mismatches.push(format!("{name}: file states {}/{}, results give {c}/{t}", s.correct, s.total));
+                stated_mismatches.push(format!(
+                    "{name}: file states {}/{}, results give {c}/{t}",
+                    s.correct, s.total
+                ));
             }
         }
     };
@@ -125,19 +135,27 @@ pub fn agent_board(eval: &AgentEval) -> AgentBoard {
     compare("synth", eval.synth, set_score("synth"));
     compare("combined", eval.combined, Some(combined));
     for (k, stated) in &eval.by_tier {
-        let got = k.parse::<u8>().ok().and_then(|t| tiers.get(&t)).map(|&(c, n)| Score::new(c, n));
+        let got = k
+            .parse::<u8>()
+            .ok()
+            .and_then(|t| tiers.get(&t))
+            .map(|&(c, n)| Score::new(c, n));
         compare(&format!("tier {k}"), Some(*stated), got);
     }
     let median_latency_ms = median(&latencies);
     if let (Some(stated), Some(got)) = (eval.median_latency_ms, median_latency_ms) {
         if (stated - got).abs() > 0.5 {
-            stated_mismatches.push(format!("median latency: file states {stated} ms, results give {got} ms"));
+            stated_mismatches.push(format!(
+                "median latency: file states {stated} ms, results give {got} ms"
+            ));
         }
     }
     let repairs = eval.results.iter().filter_map(|r| r.repairs).sum();
     if let Some(stated) = eval.total_repairs {
         if stated != repairs {
-            stated_mismatches.push(format!("repairs: file states {stated}, results give {repairs}"));
+            stated_mismatches.push(format!(
+                "repairs: file states {stated}, results give {repairs}"
+            ));
         }
     }
     AgentBoard {
@@ -145,11 +163,18 @@ pub fn agent_board(eval: &AgentEval) -> AgentBoard {
         harness: eval.harness.clone(),
         sets,
         combined,
-        by_tier: tiers.into_iter().map(|(t, (c, n))| (t, Score::new(c, n))).collect(),
+        by_tier: tiers
+            .into_iter()
+            .map(|(t, (c, n))| (t, Score::new(c, n)))
+            .collect(),
         misses,
         median_latency_ms,
         repairs,
-        repaired_questions: eval.results.iter().filter(|r| r.repairs.unwrap_or(0) > 0).count() as u32,
+        repaired_questions: eval
+            .results
+            .iter()
+            .filter(|r| r.repairs.unwrap_or(0) > 0)
+            .count() as u32,
         stated_mismatches,
     }
 }
@@ -157,25 +182,50 @@ pub fn agent_board(eval: &AgentEval) -> AgentBoard {
 /// The evaluation log as terminal-style lines (rendered as text, never HTML).
 pub fn evaluation_log(eval: &AgentEval, file_name: &str) -> Vec<String> {
     let board = agent_board(eval);
-    let mut lines = vec!["$ python scripts/agent_eval.py".to_string(), format!("=== {} ===", eval.model)];
+    let mut lines = vec![
+        "$ python scripts/agent_eval.py".to_string(),
+        format!("=== {} ===", eval.model),
+    ];
     if let Some(h) = &eval.harness {
         lines.push(h.clone());
     }
-    lines.push(format!("{:<8}{:<7}{:<6}{:<4}{:>9}{:>5}  note", "qid", "set", "tier", "ok", "lat ms", "rep"));
+    lines.push(format!(
+        "{:<8}{:<7}{:<6}{:<4}{:>9}{:>5}  note",
+        "qid", "set", "tier", "ok", "lat ms", "rep"
+    ));
     lines.push("-".repeat(78));
     for r in &eval.results {
-        let ok = if r.correct { "Y" } else if r.error.is_some() { "E" } else { "N" };
+        let ok = if r.correct {
+            "Y"
+        } else if r.error.is_some() {
+            "E"
+        } else {
+            "N"
+        };
         let note = match (&r.error, r.correct) {
             (Some(e), _) => truncate(&format!("ERROR: {}", e.replace('\n', " ")), 44),
             (None, false) => "result set did not match gold".to_string(),
             (None, true) => String::new(),
         };
-        let lat = r.latency_ms.map_or("—".to_string(), |l| format!("{}", l.round() as i64));
+        let lat = r
+            .latency_ms
+            .map_or("—".to_string(), |l| format!("{}", l.round() as i64));
         let tier = r.tier.map_or("—".to_string(), |t| t.to_string());
         let rep = r.repairs.map_or("—".to_string(), |x| x.to_string());
-        lines.push(format!("{:<8}{:<7}{:<6}{:<4}{:>9}{:>5}  {note}", r.qid, r.set, tier, ok, lat, rep).trim_end().to_string());
+        lines.push(
+            format!(
+                "{:<8}{:<7}{:<6}{:<4}{:>9}{:>5}  {note}",
+                r.qid, r.set, tier, ok, lat, rep
+            )
+            .trim_end()
+            .to_string(),
+        );
     }
-    let set_text: Vec<String> = board.sets.iter().map(|(s, sc)| format!("{s} {}/{}", sc.correct, sc.total)).collect();
+    let set_text: Vec<String> = board
+        .sets
+        .iter()
+        .map(|(s, sc)| format!("{s} {}/{}", sc.correct, sc.total))
+        .collect();
     lines.push(format!(
         "{} · combined {}/{} ({}%)",
         set_text.join(" · "),
@@ -185,7 +235,9 @@ pub fn evaluation_log(eval: &AgentEval, file_name: &str) -> Vec<String> {
     ));
     lines.push(format!(
         "median latency: {} · repair turns used: {}",
-        board.median_latency_ms.map_or("—".to_string(), |m| format!("{} ms", m.round() as i64)),
+        board
+            .median_latency_ms
+            .map_or("—".to_string(), |m| format!("{} ms", m.round() as i64)),
         board.repairs
     ));
     for (t, sc) in &board.by_tier {
@@ -240,12 +292,17 @@ pub fn baseline_score(b: &BaselineResults) -> BaselineScore {
     }
     let summary = b.summary.as_ref();
     let stated = summary.and_then(|s| s.accuracy.clone());
-    let stated_agrees = stated.as_deref().map(|s| s.replace(' ', "") == format!("{}/{}", score.correct, score.total));
+    let stated_agrees = stated
+        .as_deref()
+        .map(|s| s.replace(' ', "") == format!("{}/{}", score.correct, score.total));
     BaselineScore {
         model: summary.and_then(|s| s.model.clone()),
         approach: summary.and_then(|s| s.approach.clone()),
         score,
-        by_tier: tiers.into_iter().map(|(t, (c, n))| (t, Score::new(c, n))).collect(),
+        by_tier: tiers
+            .into_iter()
+            .map(|(t, (c, n))| (t, Score::new(c, n)))
+            .collect(),
         failures_by_class,
         stated,
         stated_agrees,
@@ -255,8 +312,16 @@ pub fn baseline_score(b: &BaselineResults) -> BaselineScore {
 
 /// Baseline vs agent on the questions both ran (A = agent, B = baseline).
 pub fn baseline_vs_agent(eval: &AgentEval, b: &BaselineResults) -> PairedComparison {
-    let agent: Vec<(String, bool)> = eval.results.iter().map(|r| (r.qid.clone(), r.correct)).collect();
-    let base: Vec<(String, bool)> = b.entries.iter().map(|e| (e.qid.clone(), e.correct)).collect();
+    let agent: Vec<(String, bool)> = eval
+        .results
+        .iter()
+        .map(|r| (r.qid.clone(), r.correct))
+        .collect();
+    let base: Vec<(String, bool)> = b
+        .entries
+        .iter()
+        .map(|e| (e.qid.clone(), e.correct))
+        .collect();
     let mut c = mcnemar(&agent, &base);
     // Questions only the agent ran are expected (the baseline covers the dev set only).
     c.unpaired = 0;
@@ -269,8 +334,25 @@ mod tests {
     use crate::published::agent_eval::AgentResult;
     use crate::published::baseline::{BaselineEntry, BaselineSummary};
 
-    fn res(qid: &str, set: &str, tier: u8, correct: bool, lat: f64, error: Option<&str>) -> AgentResult {
-        AgentResult { qid: qid.into(), set: set.into(), tier: Some(tier), question: Some(format!("question {qid}")), correct, repairs: Some((qid == "q_002") as u32), latency_ms: Some(lat), sql: Some("SELECT 1".into()), error: error.map(Into::into) }
+    fn res(
+        qid: &str,
+        set: &str,
+        tier: u8,
+        correct: bool,
+        lat: f64,
+        error: Option<&str>,
+    ) -> AgentResult {
+        AgentResult {
+            qid: qid.into(),
+            set: set.into(),
+            tier: Some(tier),
+            question: Some(format!("question {qid}")),
+            correct,
+            repairs: Some((qid == "q_002") as u32),
+            latency_ms: Some(lat),
+            sql: Some("SELECT 1".into()),
+            error: error.map(Into::into),
+        }
     }
 
     fn eval() -> AgentEval {
@@ -296,17 +378,47 @@ mod tests {
     #[test]
     fn board_recounts_and_reports_disagreements() {
         let b = agent_board(&eval());
-        assert_eq!(b.sets.iter().map(|(s, sc)| (s.as_str(), sc.correct, sc.total)).collect::<Vec<_>>(), [("dev", 2, 2), ("synth", 0, 2)]);
-        assert_eq!((b.combined.correct, b.combined.total, b.combined.percent()), (2, 4, Some(50)));
-        assert_eq!(b.by_tier.iter().map(|(t, s)| (*t, s.correct, s.total)).collect::<Vec<_>>(), [(1, 2, 2), (2, 0, 1), (3, 0, 1)]);
-        assert_eq!(b.misses.iter().map(|m| (m.qid.as_str(), m.outcome)).collect::<Vec<_>>(), [("s_001", Outcome::WrongRows), ("s_002", Outcome::RateLimited)]);
+        assert_eq!(
+            b.sets
+                .iter()
+                .map(|(s, sc)| (s.as_str(), sc.correct, sc.total))
+                .collect::<Vec<_>>(),
+            [("dev", 2, 2), ("synth", 0, 2)]
+        );
+        assert_eq!(
+            (b.combined.correct, b.combined.total, b.combined.percent()),
+            (2, 4, Some(50))
+        );
+        assert_eq!(
+            b.by_tier
+                .iter()
+                .map(|(t, s)| (*t, s.correct, s.total))
+                .collect::<Vec<_>>(),
+            [(1, 2, 2), (2, 0, 1), (3, 0, 1)]
+        );
+        assert_eq!(
+            b.misses
+                .iter()
+                .map(|m| (m.qid.as_str(), m.outcome))
+                .collect::<Vec<_>>(),
+            [
+                ("s_001", Outcome::WrongRows),
+                ("s_002", Outcome::RateLimited)
+            ]
+        );
         assert!(b.misses[0].reason().contains("did not match"));
-        assert_eq!((b.median_latency_ms, b.repairs, b.repaired_questions), (Some(1500.0), 1, 1));
-        assert_eq!(b.stated_mismatches, [
-            "synth: file states 1/2, results give 0/2",
-            "combined: file states 3/4, results give 2/4",
-            "tier 3: file states 1/1, results give 0/1",
-        ]);
+        assert_eq!(
+            (b.median_latency_ms, b.repairs, b.repaired_questions),
+            (Some(1500.0), 1, 1)
+        );
+        assert_eq!(
+            b.stated_mismatches,
+            [
+                "synth: file states 1/2, results give 0/2",
+                "combined: file states 3/4, results give 2/4",
+                "tier 3: file states 1/1, results give 0/1",
+            ]
+        );
     }
 
     #[test]
@@ -317,34 +429,84 @@ mod tests {
         assert_eq!(lines[3], "qid     set    tier  ok     lat ms  rep  note");
         assert_eq!(lines[4].len(), 78);
         assert_eq!(lines[5], "q_001   dev    1     Y        1000    0");
-        assert_eq!(lines[7], "s_001   synth  3     N        5000    0  result set did not match gold");
-        assert_eq!(lines[8], "s_002   synth  2     E         900    0  ERROR: model call failed: Error code: 429 -…");
+        assert_eq!(
+            lines[7],
+            "s_001   synth  3     N        5000    0  result set did not match gold"
+        );
+        assert_eq!(
+            lines[8],
+            "s_002   synth  2     E         900    0  ERROR: model call failed: Error code: 429 -…"
+        );
         assert_eq!(lines[9], "dev 2/2 · synth 0/2 · combined 2/4 (50%)");
         assert_eq!(lines[10], "median latency: 1500 ms · repair turns used: 1");
-        assert_eq!(&lines[11..], ["tier 1: 2/2", "tier 2: 0/1", "tier 3: 0/1", "wrote agent_eval.json"]);
+        assert_eq!(
+            &lines[11..],
+            [
+                "tier 1: 2/2",
+                "tier 2: 0/1",
+                "tier 3: 0/1",
+                "wrote agent_eval.json"
+            ]
+        );
     }
 
     fn entry(qid: &str, tier: u8, correct: bool, error: Option<&str>, sql: &str) -> BaselineEntry {
-        BaselineEntry { qid: qid.into(), tier: Some(tier), question: None, sql: Some(sql.into()), answer: None, correct, error: error.map(Into::into) }
+        BaselineEntry {
+            qid: qid.into(),
+            tier: Some(tier),
+            question: None,
+            sql: Some(sql.into()),
+            answer: None,
+            correct,
+            error: error.map(Into::into),
+        }
     }
 
     #[test]
     fn baseline_from_data() {
         let b = BaselineResults {
             entries: vec![
-                entry("q_001", 1, false, Some("Error executing query: no such table: sales"), "SELECT"),
+                entry(
+                    "q_001",
+                    1,
+                    false,
+                    Some("Error executing query: no such table: sales"),
+                    "SELECT",
+                ),
                 entry("q_002", 1, true, None, "SELECT"),
                 entry("q_007", 2, false, Some("Error code: 429 - {}"), ""),
                 entry("q_009", 3, false, None, ""),
             ],
-            summary: Some(BaselineSummary { accuracy: Some("1/4".into()), ..BaselineSummary::default() }),
+            summary: Some(BaselineSummary {
+                accuracy: Some("1/4".into()),
+                ..BaselineSummary::default()
+            }),
         };
         let s = baseline_score(&b);
-        assert_eq!((s.score.correct, s.score.total, s.stated_agrees), (1, 4, Some(true)));
-        assert_eq!(s.failures_by_class.into_iter().collect::<Vec<_>>(), [(Outcome::RateLimited, 1), (Outcome::NoSql, 1), (Outcome::SqlError, 1)]);
-        assert_eq!(s.by_tier.iter().map(|(t, x)| (*t, x.correct, x.total)).collect::<Vec<_>>(), [(1, 1, 2), (2, 0, 1), (3, 0, 1)]);
+        assert_eq!(
+            (s.score.correct, s.score.total, s.stated_agrees),
+            (1, 4, Some(true))
+        );
+        assert_eq!(
+            s.failures_by_class.into_iter().collect::<Vec<_>>(),
+            [
+                (Outcome::RateLimited, 1),
+                (Outcome::NoSql, 1),
+                (Outcome::SqlError, 1)
+            ]
+        );
+        assert_eq!(
+            s.by_tier
+                .iter()
+                .map(|(t, x)| (*t, x.correct, x.total))
+                .collect::<Vec<_>>(),
+            [(1, 1, 2), (2, 0, 1), (3, 0, 1)]
+        );
         let mut wrong = b.clone();
-        wrong.summary = Some(BaselineSummary { accuracy: Some("2/10".into()), ..BaselineSummary::default() });
+        wrong.summary = Some(BaselineSummary {
+            accuracy: Some("2/10".into()),
+            ..BaselineSummary::default()
+        });
         assert_eq!(baseline_score(&wrong).stated_agrees, Some(false));
         let p = baseline_vs_agent(&eval(), &b);
         assert_eq!((p.paired, p.only_a, p.only_b, p.unpaired), (2, 1, 0, 0));

@@ -60,16 +60,33 @@ pub struct AgentResult {
 impl AgentEval {
     /// Reads an agent evaluation; it must hold at least one result.
     pub fn from_json(bytes: &[u8], file_name: &str) -> Result<AgentEval, PublishedError> {
-        let e: AgentEval = parse_json(bytes, file_name, "an agent evaluation ({model, results:[…], …})")?;
+        let e: AgentEval = parse_json(
+            bytes,
+            file_name,
+            "an agent evaluation ({model, results:[…], …})",
+        )?;
         if e.results.is_empty() {
-            return Err(PublishedError::new(file_name, "$.results", "no results; expected one per question"));
+            return Err(PublishedError::new(
+                file_name,
+                "$.results",
+                "no results; expected one per question",
+            ));
         }
         for (i, r) in e.results.iter().enumerate() {
             if r.qid.trim().is_empty() {
-                return Err(PublishedError::new(file_name, format!("$.results[{i}].qid"), "empty question id"));
+                return Err(PublishedError::new(
+                    file_name,
+                    format!("$.results[{i}].qid"),
+                    "empty question id",
+                ));
             }
             if let Some(l) = r.latency_ms {
-                super::check_non_negative(file_name, || format!("$.results[{i}].latency_ms"), l, "latency")?;
+                super::check_non_negative(
+                    file_name,
+                    || format!("$.results[{i}].latency_ms"),
+                    l,
+                    "latency",
+                )?;
             }
         }
         Ok(e)
@@ -81,7 +98,10 @@ mod tests {
     use super::*;
 
     fn check(input: &str, expected: Result<usize, (&str, &str)>) {
-        match (AgentEval::from_json(input.as_bytes(), "agent_eval.json"), expected) {
+        match (
+            AgentEval::from_json(input.as_bytes(), "agent_eval.json"),
+            expected,
+        ) {
             (Ok(e), Ok(n)) => assert_eq!(e.results.len(), n),
             (Err(e), Err((path, msg))) => {
                 assert_eq!(e.path, path, "{e}");
@@ -93,11 +113,26 @@ mod tests {
 
     #[test]
     fn loads_and_rejects() {
-        check(r#"{"model":"k","dev":{"correct":1,"total":1},"by_tier":{"1":{"correct":1,"total":1}},"results":[{"qid":"q_001","set":"dev","tier":1,"correct":true,"repairs":0,"latency_ms":5754,"sql":"SELECT 1","error":null}]}"#, Ok(1));
-        check(r#"{"model":"k","results":[]}"#, Err(("$.results", "no results")));
-        check(r#"{"model":"k","results":[{"qid":"","set":"dev","correct":true}]}"#, Err(("$.results[0].qid", "empty")));
-        check(r#"{"model":"k","results":[{"qid":"q","set":"dev","correct":"yes"}]}"#, Err(("$.results[0].correct", "invalid type")));
-        check(r#"{"model":"k","by_tier":{"1":{"correct":1}},"results":[]}"#, Err(("$.by_tier.1", "missing field `total`")));
+        check(
+            r#"{"model":"k","dev":{"correct":1,"total":1},"by_tier":{"1":{"correct":1,"total":1}},"results":[{"qid":"q_001","set":"dev","tier":1,"correct":true,"repairs":0,"latency_ms":5754,"sql":"SELECT 1","error":null}]}"#,
+            Ok(1),
+        );
+        check(
+            r#"{"model":"k","results":[]}"#,
+            Err(("$.results", "no results")),
+        );
+        check(
+            r#"{"model":"k","results":[{"qid":"","set":"dev","correct":true}]}"#,
+            Err(("$.results[0].qid", "empty")),
+        );
+        check(
+            r#"{"model":"k","results":[{"qid":"q","set":"dev","correct":"yes"}]}"#,
+            Err(("$.results[0].correct", "invalid type")),
+        );
+        check(
+            r#"{"model":"k","by_tier":{"1":{"correct":1}},"results":[]}"#,
+            Err(("$.by_tier.1", "missing field `total`")),
+        );
         check(r#"{"results":[]}"#, Err(("$", "missing field `model`")));
     }
 }

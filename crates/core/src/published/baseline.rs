@@ -54,15 +54,29 @@ impl BaselineResults {
     /// Reads `{qid: {tier, question, sql, answer, correct, error?}, "_summary": {…}}`.
     /// Keys starting with `_` other than `_summary` are ignored.
     pub fn from_json(bytes: &[u8], file_name: &str) -> Result<BaselineResults, PublishedError> {
-        let map: Map<String, Value> = parse_json(bytes, file_name, "baseline results ({qid: {…}, \"_summary\": {…}})")?;
+        let map: Map<String, Value> = parse_json(
+            bytes,
+            file_name,
+            "baseline results ({qid: {…}, \"_summary\": {…}})",
+        )?;
         let mut entries = Vec::new();
         let mut summary = None;
         for (key, v) in &map {
             let at = format!("${}", key_segment(key));
             if key == "_summary" {
-                summary = Some(parse_value::<BaselineSummary>(v, file_name, &at, "a summary object")?);
+                summary = Some(parse_value::<BaselineSummary>(
+                    v,
+                    file_name,
+                    &at,
+                    "a summary object",
+                )?);
             } else if !key.starts_with('_') {
-                let mut e: BaselineEntry = parse_value(v, file_name, &at, "a question result {tier, question, sql, answer, correct}")?;
+                let mut e: BaselineEntry = parse_value(
+                    v,
+                    file_name,
+                    &at,
+                    "a question result {tier, question, sql, answer, correct}",
+                )?;
                 e.qid = key.clone();
                 entries.push(e);
             }
@@ -78,10 +92,18 @@ impl BaselineResults {
 mod tests {
     use super::*;
 
-    fn check(input: &str, expected: Result<(&[&str], Option<&str>), (&str, &str)>) {
-        match (BaselineResults::from_json(input.as_bytes(), "baseline_results.json"), expected) {
+    type Expected<'a> = Result<(&'a [&'a str], Option<&'a str>), (&'a str, &'a str)>;
+
+    fn check(input: &str, expected: Expected) {
+        match (
+            BaselineResults::from_json(input.as_bytes(), "baseline_results.json"),
+            expected,
+        ) {
             (Ok(b), Ok((qids, acc))) => {
-                assert_eq!(b.entries.iter().map(|e| e.qid.as_str()).collect::<Vec<_>>(), qids);
+                assert_eq!(
+                    b.entries.iter().map(|e| e.qid.as_str()).collect::<Vec<_>>(),
+                    qids
+                );
                 assert_eq!(b.summary.and_then(|s| s.accuracy).as_deref(), acc);
             }
             (Err(e), Err((path, msg))) => {
@@ -98,10 +120,22 @@ mod tests {
             r#"{"q_002":{"tier":1,"question":"q","sql":"SELECT","answer":"a","correct":true},"q_001":{"tier":1,"correct":false,"error":"no such table"},"_summary":{"accuracy":"1/2","by_tier":{"1":"1/2"}}}"#,
             Ok((&["q_002", "q_001"], Some("1/2"))),
         );
-        check(r#"{"q_001":{"correct":true},"_note":"ignored"}"#, Ok((&["q_001"], None)));
+        check(
+            r#"{"q_001":{"correct":true},"_note":"ignored"}"#,
+            Ok((&["q_001"], None)),
+        );
         check(r#"{"_summary":{}}"#, Err(("$", "no question results")));
-        check(r#"{"q_001":{"tier":1}}"#, Err(("$.q_001", "missing field `correct`")));
-        check(r#"{"q_001":{"correct":true,"tier":"one"}}"#, Err(("$.q_001.tier", "invalid type")));
-        check(r#"{"q_001":{"correct":true},"_summary":{"median_latency_ms":"x"}}"#, Err(("$._summary.median_latency_ms", "invalid type")));
+        check(
+            r#"{"q_001":{"tier":1}}"#,
+            Err(("$.q_001", "missing field `correct`")),
+        );
+        check(
+            r#"{"q_001":{"correct":true,"tier":"one"}}"#,
+            Err(("$.q_001.tier", "invalid type")),
+        );
+        check(
+            r#"{"q_001":{"correct":true},"_summary":{"median_latency_ms":"x"}}"#,
+            Err(("$._summary.median_latency_ms", "invalid type")),
+        );
     }
 }

@@ -70,16 +70,34 @@ pub struct LoadRow {
 impl ConcurrencyFile {
     /// Reads a concurrency benchmark file.
     pub fn from_json(bytes: &[u8], file_name: &str) -> Result<ConcurrencyFile, PublishedError> {
-        let f: ConcurrencyFile = parse_json(bytes, file_name, "a concurrency benchmark ({platform, base_url, runs:[…]})")?;
+        let f: ConcurrencyFile = parse_json(
+            bytes,
+            file_name,
+            "a concurrency benchmark ({platform, base_url, runs:[…]})",
+        )?;
         for (i, run) in f.runs.iter().enumerate() {
             if run.concurrency == 0 {
-                return Err(PublishedError::new(file_name, format!("$.runs[{i}].concurrency"), "concurrency must be at least 1"));
+                return Err(PublishedError::new(
+                    file_name,
+                    format!("$.runs[{i}].concurrency"),
+                    "concurrency must be at least 1",
+                ));
             }
             if let Some(w) = run.wallclock_s {
-                check_non_negative(file_name, || format!("$.runs[{i}].wallclock_s"), w, "wall-clock time")?;
+                check_non_negative(
+                    file_name,
+                    || format!("$.runs[{i}].wallclock_s"),
+                    w,
+                    "wall-clock time",
+                )?;
             }
             for (j, row) in run.rows.iter().enumerate() {
-                check_non_negative(file_name, || format!("$.runs[{i}].rows[{j}].latency_ms"), row.latency_ms, "latency")?;
+                check_non_negative(
+                    file_name,
+                    || format!("$.runs[{i}].rows[{j}].latency_ms"),
+                    row.latency_ms,
+                    "latency",
+                )?;
             }
         }
         Ok(f)
@@ -93,7 +111,10 @@ mod tests {
     const ROW: &str = r#"{"qid":"q_001","latency_ms":1387.0,"prompt_tokens":857,"completion_tokens":248,"repairs":0,"correct":true,"error":null,"started_at":0.03,"finished_at":1.41}"#;
 
     fn check(input: &str, expected: Result<(usize, usize), (&str, &str)>) {
-        match (ConcurrencyFile::from_json(input.as_bytes(), "baseten_perf.json"), expected) {
+        match (
+            ConcurrencyFile::from_json(input.as_bytes(), "baseten_perf.json"),
+            expected,
+        ) {
             (Ok(f), Ok((runs, rows))) => {
                 assert_eq!(f.runs.len(), runs);
                 assert_eq!(f.runs.iter().map(|r| r.rows.len()).sum::<usize>(), rows);
@@ -109,15 +130,38 @@ mod tests {
 
     #[test]
     fn loads_and_rejects() {
-        check(&format!(r#"{{"platform":"baseten","runs":[{{"model":"m","concurrency":1,"n":1,"p50_ms":1.0,"rows":[{ROW}]}}]}}"#), Ok((1, 1)));
+        check(
+            &format!(
+                r#"{{"platform":"baseten","runs":[{{"model":"m","concurrency":1,"n":1,"p50_ms":1.0,"rows":[{ROW}]}}]}}"#
+            ),
+            Ok((1, 1)),
+        );
         // Stated figures are optional; rows alone are enough.
-        check(&format!(r#"{{"runs":[{{"model":"m","concurrency":5,"rows":[{ROW},{ROW}]}}]}}"#), Ok((1, 2)));
+        check(
+            &format!(r#"{{"runs":[{{"model":"m","concurrency":5,"rows":[{ROW},{ROW}]}}]}}"#),
+            Ok((1, 2)),
+        );
         check(r#"{"runs":[]}"#, Ok((0, 0)));
-        check(r#"{"runs":[{"model":"m","concurrency":0,"rows":[]}]}"#, Err(("$.runs[0].concurrency", "at least 1")));
-        check(r#"{"runs":[{"model":"m","concurrency":1,"rows":[{"qid":"q","latency_ms":-3,"correct":true}]}]}"#, Err(("$.runs[0].rows[0].latency_ms", "≥ 0")));
-        check(r#"{"runs":[{"model":"m","concurrency":1,"rows":[{"qid":"q","latency_ms":"slow","correct":true}]}]}"#, Err(("$.runs[0].rows[0].latency_ms", "invalid type")));
-        check(r#"{"runs":[{"model":"m","concurrency":1,"rows":[{"qid":"q","latency_ms":3}]}]}"#, Err(("$.runs[0].rows[0]", "missing field `correct`")));
+        check(
+            r#"{"runs":[{"model":"m","concurrency":0,"rows":[]}]}"#,
+            Err(("$.runs[0].concurrency", "at least 1")),
+        );
+        check(
+            r#"{"runs":[{"model":"m","concurrency":1,"rows":[{"qid":"q","latency_ms":-3,"correct":true}]}]}"#,
+            Err(("$.runs[0].rows[0].latency_ms", "≥ 0")),
+        );
+        check(
+            r#"{"runs":[{"model":"m","concurrency":1,"rows":[{"qid":"q","latency_ms":"slow","correct":true}]}]}"#,
+            Err(("$.runs[0].rows[0].latency_ms", "invalid type")),
+        );
+        check(
+            r#"{"runs":[{"model":"m","concurrency":1,"rows":[{"qid":"q","latency_ms":3}]}]}"#,
+            Err(("$.runs[0].rows[0]", "missing field `correct`")),
+        );
         check(r#"{"reports":[]}"#, Err(("$", "missing field `runs`")));
-        check(r#"{"runs":[{"model":"m","concurrency":-1,"rows":[]}]}"#, Err(("$.runs[0].concurrency", "invalid value")));
+        check(
+            r#"{"runs":[{"model":"m","concurrency":-1,"rows":[]}]}"#,
+            Err(("$.runs[0].concurrency", "invalid value")),
+        );
     }
 }

@@ -27,7 +27,11 @@ pub struct PublishedError {
 
 impl PublishedError {
     pub fn new(file: &str, path: impl Into<String>, message: impl Into<String>) -> PublishedError {
-        PublishedError { file: file.to_string(), path: path.into(), message: message.into() }
+        PublishedError {
+            file: file.to_string(),
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -38,7 +42,9 @@ fn path_string(path: &serde_path_to_error::Path) -> String {
     for segment in path.iter() {
         match segment {
             Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => out.push_str(&key_segment(key)),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push_str(&key_segment(key))
+            }
             Segment::Unknown => out.push_str(".?"),
         }
     }
@@ -56,9 +62,17 @@ pub(crate) fn key_segment(key: &str) -> String {
 
 /// Parses `bytes` as JSON into `T`; `what` describes the expected content for the
 /// error message ("a concurrency benchmark (baseten_perf.json)").
-pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8], file: &str, what: &str) -> Result<T, PublishedError> {
+pub(crate) fn parse_json<T: DeserializeOwned>(
+    bytes: &[u8],
+    file: &str,
+    what: &str,
+) -> Result<T, PublishedError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(PublishedError::new(file, "$", format!("the file is empty; expected {what}")));
+        return Err(PublishedError::new(
+            file,
+            "$",
+            format!("the file is empty; expected {what}"),
+        ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -71,13 +85,24 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8], file: &str, what: &s
         };
         PublishedError::new(file, path, message)
     })?;
-    de.end().map_err(|e| PublishedError::new(file, "$", format!("unexpected data after the JSON value ({e})")))?;
+    de.end().map_err(|e| {
+        PublishedError::new(
+            file,
+            "$",
+            format!("unexpected data after the JSON value ({e})"),
+        )
+    })?;
     Ok(value)
 }
 
 /// Deserialises one already-parsed value found at JSON path `at` (e.g. `$.q_001`);
 /// errors carry the full path.
-pub(crate) fn parse_value<T: DeserializeOwned>(v: &serde_json::Value, file: &str, at: &str, what: &str) -> Result<T, PublishedError> {
+pub(crate) fn parse_value<T: DeserializeOwned>(
+    v: &serde_json::Value,
+    file: &str,
+    at: &str,
+    what: &str,
+) -> Result<T, PublishedError> {
     serde_path_to_error::deserialize(v).map_err(|e| {
         let path = format!("{at}{}", &path_string(e.path())[1..]);
         PublishedError::new(file, path, format!("{}; expected {what}", e.into_inner()))
@@ -85,11 +110,20 @@ pub(crate) fn parse_value<T: DeserializeOwned>(v: &serde_json::Value, file: &str
 }
 
 /// Rejects a negative, NaN or infinite figure.
-pub(crate) fn check_non_negative(file: &str, path: impl FnOnce() -> String, value: f64, what: &str) -> Result<(), PublishedError> {
+pub(crate) fn check_non_negative(
+    file: &str,
+    path: impl FnOnce() -> String,
+    value: f64,
+    what: &str,
+) -> Result<(), PublishedError> {
     if value.is_finite() && value >= 0.0 {
         Ok(())
     } else {
-        Err(PublishedError::new(file, path(), format!("{what} must be a finite number ≥ 0, found {value}")))
+        Err(PublishedError::new(
+            file,
+            path(),
+            format!("{what} must be a finite number ≥ 0, found {value}"),
+        ))
     }
 }
 
@@ -126,11 +160,20 @@ mod tests {
         check(r#"{"a":[{"x":1}]}"#, None);
         check("", Some(("$", "the file is empty; expected a test file")));
         check("  \n", Some(("$", "empty")));
-        check(r#"{"a":[{"x":1},{"x":"fast"}]}"#, Some(("$.a[1].x", "invalid type: string \"fast\", expected f64")));
+        check(
+            r#"{"a":[{"x":1},{"x":"fast"}]}"#,
+            Some(("$.a[1].x", "invalid type: string \"fast\", expected f64")),
+        );
         check(r#"{"a":[{"y":1}]}"#, Some(("$.a[0]", "missing field `x`")));
         check(r#"{"a":[{"x":1}"#, Some(("$.a", "not valid JSON")));
-        check(r#""hello""#, Some(("$", "invalid type: string \"hello\", expected struct T")));
-        check(r#"{"a":[]} trailing"#, Some(("$", "unexpected data after the JSON value")));
+        check(
+            r#""hello""#,
+            Some(("$", "invalid type: string \"hello\", expected struct T")),
+        );
+        check(
+            r#"{"a":[]} trailing"#,
+            Some(("$", "unexpected data after the JSON value")),
+        );
         check("\u{0}\u{1}garbage", Some(("$", "not valid JSON")));
         assert_eq!(key_segment("odd key"), "[\"odd key\"]");
     }

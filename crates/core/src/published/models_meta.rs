@@ -87,11 +87,25 @@ impl ModelsMeta {
         let map: Map<String, Value> = parse_json(bytes, file_name, what)?;
         let mut models = Vec::with_capacity(map.len());
         for (id, v) in map {
-            let raw: RawMeta = parse_value(&v, file_name, &format!("${}", key_segment(&id)), "a model entry {quantization, context_length, name}")?;
+            let raw: RawMeta = parse_value(
+                &v,
+                file_name,
+                &format!("${}", key_segment(&id)),
+                "a model entry {quantization, context_length, name}",
+            )?;
             if raw.quantization.trim().is_empty() {
-                return Err(PublishedError::new(file_name, format!("${}.quantization", key_segment(&id)), "empty quantization"));
+                return Err(PublishedError::new(
+                    file_name,
+                    format!("${}.quantization", key_segment(&id)),
+                    "empty quantization",
+                ));
             }
-            models.push(ModelMeta { id, quantization: Quantization::parse(&raw.quantization), context_length: raw.context_length, name: raw.name });
+            models.push(ModelMeta {
+                id,
+                quantization: Quantization::parse(&raw.quantization),
+                context_length: raw.context_length,
+                name: raw.name,
+            });
         }
         Ok(ModelsMeta { models })
     }
@@ -106,9 +120,16 @@ mod tests {
     use super::*;
 
     fn check(input: &str, expected: Result<&[(&str, Quantization)], (&str, &str)>) {
-        match (ModelsMeta::from_json(input.as_bytes(), "baseten_models_meta.json"), expected) {
+        match (
+            ModelsMeta::from_json(input.as_bytes(), "baseten_models_meta.json"),
+            expected,
+        ) {
             (Ok(m), Ok(want)) => {
-                let got: Vec<(&str, Quantization)> = m.models.iter().map(|x| (x.id.as_str(), x.quantization.clone())).collect();
+                let got: Vec<(&str, Quantization)> = m
+                    .models
+                    .iter()
+                    .map(|x| (x.id.as_str(), x.quantization.clone()))
+                    .collect();
                 assert_eq!(got, want);
             }
             (Err(e), Err((path, msg))) => {
@@ -123,19 +144,39 @@ mod tests {
     fn loads_in_file_order_and_rejects() {
         check(
             r#"{"zai-org/GLM-5": {"quantization": "fp4", "context_length": 202800, "name": "GLM 5"}, "a/b": {"quantization": "FP8"}}"#,
-            Ok(&[("zai-org/GLM-5", Quantization::Fp4), ("a/b", Quantization::Fp8)]),
+            Ok(&[
+                ("zai-org/GLM-5", Quantization::Fp4),
+                ("a/b", Quantization::Fp8),
+            ]),
         );
-        check(r#"{"x": {"quantization": "awq"}}"#, Ok(&[("x", Quantization::Other("awq".into()))]));
+        check(
+            r#"{"x": {"quantization": "awq"}}"#,
+            Ok(&[("x", Quantization::Other("awq".into()))]),
+        );
         check(r#"{}"#, Ok(&[]));
-        check(r#"{"openai/gpt-oss-120b": {"context_length": 1}}"#, Err(("$[\"openai/gpt-oss-120b\"]", "missing field `quantization`")));
-        check(r#"{"m": {"quantization": "fp4", "context_length": "long"}}"#, Err(("$.m.context_length", "invalid type")));
-        check(r#"{"m": {"quantization": " "}}"#, Err(("$.m.quantization", "empty")));
+        check(
+            r#"{"openai/gpt-oss-120b": {"context_length": 1}}"#,
+            Err(("$[\"openai/gpt-oss-120b\"]", "missing field `quantization`")),
+        );
+        check(
+            r#"{"m": {"quantization": "fp4", "context_length": "long"}}"#,
+            Err(("$.m.context_length", "invalid type")),
+        );
+        check(
+            r#"{"m": {"quantization": " "}}"#,
+            Err(("$.m.quantization", "empty")),
+        );
         check(r#"[]"#, Err(("$", "invalid type: sequence")));
     }
 
     #[test]
     fn bytes_per_weight() {
-        let cases = [(Quantization::Fp4, Some(0.5)), (Quantization::Fp8, Some(1.0)), (Quantization::Bf16, Some(2.0)), (Quantization::Other("awq".into()), None)];
+        let cases = [
+            (Quantization::Fp4, Some(0.5)),
+            (Quantization::Fp8, Some(1.0)),
+            (Quantization::Bf16, Some(2.0)),
+            (Quantization::Other("awq".into()), None),
+        ];
         for (q, b) in cases {
             assert_eq!(q.bytes_per_weight(), b, "{q:?}");
         }

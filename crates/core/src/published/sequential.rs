@@ -58,13 +58,26 @@ pub struct SequentialRow {
 impl SequentialFile {
     /// Reads a sequential latency run; it must hold at least one report.
     pub fn from_json(bytes: &[u8], file_name: &str) -> Result<SequentialFile, PublishedError> {
-        let f: SequentialFile = parse_json(bytes, file_name, "a sequential latency run ({reports:[{model, rows:[…]}]})")?;
+        let f: SequentialFile = parse_json(
+            bytes,
+            file_name,
+            "a sequential latency run ({reports:[{model, rows:[…]}]})",
+        )?;
         if f.reports.is_empty() {
-            return Err(PublishedError::new(file_name, "$.reports", "no reports; expected at least one model's run"));
+            return Err(PublishedError::new(
+                file_name,
+                "$.reports",
+                "no reports; expected at least one model's run",
+            ));
         }
         for (i, r) in f.reports.iter().enumerate() {
             for (j, row) in r.rows.iter().enumerate() {
-                check_non_negative(file_name, || format!("$.reports[{i}].rows[{j}].latency_ms"), row.latency_ms, "latency")?;
+                check_non_negative(
+                    file_name,
+                    || format!("$.reports[{i}].rows[{j}].latency_ms"),
+                    row.latency_ms,
+                    "latency",
+                )?;
             }
         }
         Ok(f)
@@ -81,7 +94,10 @@ mod tests {
     use super::*;
 
     fn check(input: &str, expected: Result<usize, (&str, &str)>) {
-        match (SequentialFile::from_json(input.as_bytes(), "perf_compact_2.json"), expected) {
+        match (
+            SequentialFile::from_json(input.as_bytes(), "perf_compact_2.json"),
+            expected,
+        ) {
             (Ok(f), Ok(rows)) => assert_eq!(f.first().rows.len(), rows),
             (Err(e), Err((path, msg))) => {
                 assert_eq!(e.path, path, "{e}");
@@ -93,11 +109,23 @@ mod tests {
 
     #[test]
     fn loads_and_rejects() {
-        check(r#"{"reports":[{"model":"k","n":1,"p50_ms":5.0,"rows":[{"qid":"q_001","latency_ms":6181.8,"prompt_tokens":788,"completion_tokens":104,"cost_usd":0.001,"correct":true,"repairs":0,"error":null}]}]}"#, Ok(1));
-        check(r#"{"reports":[{"model":"k","rows":[{"qid":"q","latency_ms":1,"correct":false,"error":"429"}]}]}"#, Ok(1));
+        check(
+            r#"{"reports":[{"model":"k","n":1,"p50_ms":5.0,"rows":[{"qid":"q_001","latency_ms":6181.8,"prompt_tokens":788,"completion_tokens":104,"cost_usd":0.001,"correct":true,"repairs":0,"error":null}]}]}"#,
+            Ok(1),
+        );
+        check(
+            r#"{"reports":[{"model":"k","rows":[{"qid":"q","latency_ms":1,"correct":false,"error":"429"}]}]}"#,
+            Ok(1),
+        );
         check(r#"{"reports":[]}"#, Err(("$.reports", "no reports")));
-        check(r#"{"reports":[{"model":"k","rows":[{"qid":"q","latency_ms":1e400,"correct":true}]}]}"#, Err(("$.reports[0].rows[0].latency_ms", "")));
-        check(r#"{"reports":[{"rows":[]}]}"#, Err(("$.reports[0]", "missing field `model`")));
+        check(
+            r#"{"reports":[{"model":"k","rows":[{"qid":"q","latency_ms":1e400,"correct":true}]}]}"#,
+            Err(("$.reports[0].rows[0].latency_ms", "")),
+        );
+        check(
+            r#"{"reports":[{"rows":[]}]}"#,
+            Err(("$.reports[0]", "missing field `model`")),
+        );
         check(r#"{"runs":[]}"#, Err(("$", "missing field `reports`")));
     }
 }
