@@ -190,7 +190,7 @@ fn cells_close(a: &Cell, b: &Cell) -> bool {
 mod tests {
     use super::super::extract::{extract_json_answer, extract_naive};
     use super::*;
-    use crate::value::Cell::{Integer as I, Null, Real as R, Text as T};
+    use crate::value::Cell::{Bool as B, Integer as I, Null, Real as R, Text as T};
 
     fn rs(rows: Vec<Vec<Cell>>) -> ResultSet {
         let width = rows.first().map_or(0, Vec::len);
@@ -209,60 +209,25 @@ mod tests {
         );
     }
 
+    #[rustfmt::skip]
     #[test]
     fn rows_against_gold() {
         use Outcome::*;
-        let gold = || {
-            rs(vec![
-                vec![T("Rock".into()), R(826.65)],
-                vec![T("Latin".into()), R(382.14)],
-            ])
-        };
+        let gold = || rs(vec![vec![T("Rock".into()), R(826.65)], vec![T("Latin".into()), R(382.14)]]);
         let cases: Vec<(ResultSet, Option<ResultSet>, Outcome)> = vec![
             (gold(), Some(gold()), Correct),
-            (
-                rs(vec![
-                    vec![T(" Latin".into()), R(382.141)],
-                    vec![T("Rock".into()), I(827)],
-                ]),
-                Some(gold()),
-                Correct,
-            ),
-            (
-                rs(vec![vec![T("Rock".into()), R(826.65)]]),
-                Some(gold()),
-                WrongShape,
-            ),
-            (
-                rs(vec![vec![T("Rock".into())], vec![T("Latin".into())]]),
-                Some(gold()),
-                WrongShape,
-            ),
-            (
-                rs(vec![
-                    vec![T("rock".into()), R(826.65)],
-                    vec![T("Latin".into()), R(382.14)],
-                ]),
-                Some(gold()),
-                WrongRows,
-            ),
-            (
-                rs(vec![
-                    vec![T("Rock".into()), R(826.65)],
-                    vec![T("Rock".into()), R(826.65)],
-                ]),
-                Some(gold()),
-                WrongRows,
-            ),
+            (rs(vec![vec![T(" Latin".into()), R(382.141)], vec![T("Rock".into()), I(827)]]), Some(gold()), Correct),
+            (rs(vec![vec![T("Rock".into()), R(826.65)]]), Some(gold()), WrongShape),
+            (rs(vec![vec![T("Rock".into())], vec![T("Latin".into())]]), Some(gold()), WrongShape),
+            (rs(vec![vec![T("rock".into()), R(826.65)], vec![T("Latin".into()), R(382.14)]]), Some(gold()), WrongRows),
+            (rs(vec![vec![T("Rock".into()), R(826.65)], vec![T("Rock".into()), R(826.65)]]), Some(gold()), WrongRows),
             (rs(vec![]), Some(rs(vec![])), Correct),
             (rs(vec![]), Some(gold()), WrongShape),
             (rs(vec![vec![Null]]), Some(rs(vec![vec![Null]])), Correct),
             (rs(vec![vec![Null]]), Some(rs(vec![vec![I(0)]])), WrongRows),
-            (
-                rs(vec![vec![I(494)]]),
-                Some(rs(vec![vec![I(495)]])),
-                WrongRows,
-            ),
+            (rs(vec![vec![I(494)]]), Some(rs(vec![vec![I(495)]])), WrongRows),
+            (rs(vec![vec![B(true)]]), Some(rs(vec![vec![I(1)]])), Correct),
+            (rs(vec![vec![B(true)]]), Some(rs(vec![vec![R(1.005)]])), WrongRows),
             (gold(), None, Answered),
         ];
         for (rows, gold, expected) in cases {
@@ -270,35 +235,18 @@ mod tests {
         }
     }
 
+    #[rustfmt::skip]
     #[test]
     fn answers() {
         use Outcome::*;
         let ok = rs(vec![vec![I(1)]]);
         let gold = rs(vec![vec![I(1)]]);
         // (reply, json_mode, executed, gold, expected)
-        type Case<'a> = (
-            &'a str,
-            bool,
-            Option<Result<&'a ResultSet, &'a str>>,
-            Option<&'a ResultSet>,
-            Outcome,
-        );
+        type Case<'a> = (&'a str, bool, Option<Result<&'a ResultSet, &'a str>>, Option<&'a ResultSet>, Outcome);
         let cases: Vec<Case> = vec![
-            (
-                r#"{"sql":"SELECT 1"}"#,
-                true,
-                Some(Ok(&ok)),
-                Some(&gold),
-                Correct,
-            ),
+            (r#"{"sql":"SELECT 1"}"#, true, Some(Ok(&ok)), Some(&gold), Correct),
             (r#"{"sql":"SELECT 1"}"#, true, Some(Ok(&ok)), None, Answered),
-            (
-                r#"{"sql":"SELECT x"}"#,
-                true,
-                Some(Err("no such column: x")),
-                Some(&gold),
-                SqlError,
-            ),
+            (r#"{"sql":"SELECT x"}"#, true, Some(Err("no such column: x")), Some(&gold), SqlError),
             ("not json at all", true, None, Some(&gold), InvalidJson),
             ("null", true, None, None, InvalidJson),
             ("", true, None, None, NoSql),
@@ -307,16 +255,8 @@ mod tests {
             ("SQL: ;", false, None, None, NoSql),
         ];
         for (reply, json_mode, executed, gold, expected) in cases {
-            let ex = if json_mode {
-                extract_json_answer(reply)
-            } else {
-                extract_naive(reply)
-            };
-            assert_eq!(
-                classify_answer(&ex, json_mode, executed, gold),
-                expected,
-                "{reply:?}"
-            );
+            let ex = if json_mode { extract_json_answer(reply) } else { extract_naive(reply) };
+            assert_eq!(classify_answer(&ex, json_mode, executed, gold), expected, "{reply:?}");
         }
     }
 
@@ -340,6 +280,7 @@ mod tests {
         }
     }
 
+    #[rustfmt::skip]
     #[test]
     fn published_traces() {
         use Outcome::*;

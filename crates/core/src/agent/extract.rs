@@ -20,7 +20,8 @@ use serde_json::{Map, Value};
 pub enum Extraction {
     /// The whole reply was the JSON object asked for.
     Json,
-    /// A JSON object inside other text (a ```json fence, or braces amid prose).
+    /// A JSON object inside other text (a ```json fence, or braces amid prose), or
+    /// failing that a `"sql": "…"` pair in broken JSON.
     EmbeddedJson,
     /// The body of a fenced code block (untagged, `sql` or `sqlite`).
     Fenced,
@@ -88,8 +89,9 @@ pub fn clean_sql(sql: &str) -> String {
 
 /// The agent's extraction. A JSON object is read for `sql` and `rationale`. When the
 /// reply is not a JSON object, the fallbacks are, in order: a JSON object embedded in
-/// the text, a fenced SQL block, a `SQL:`-prefixed or bare query — the last two only
-/// when they start like a query (`SELECT`/`WITH`), so prose is never executed.
+/// the text, a `"sql": "…"` pair, a fenced SQL block, a `SQL:`-prefixed or bare
+/// query — the last two only when they start like a query (`SELECT`/`WITH`), so
+/// prose is never executed.
 pub fn extract_json_answer(content: &str) -> Extracted {
     let had_think = content.contains("<think>") || content.contains("</think>");
     let stripped = strip_think(content);
@@ -120,6 +122,22 @@ pub fn extract_json_answer(content: &str) -> Extracted {
                 if found.sql.is_some() {
                     return found;
                 }
+            }
+            if let Some(sql) = string_field(text, "sql")
+                .map(|s| clean_sql(&s))
+                .filter(|s| !s.is_empty())
+            {
+                let rationale = string_field(text, "rationale")
+                    .map(|r| r.trim().to_string())
+                    .filter(|r| !r.is_empty());
+                return Extracted {
+                    sql: Some(sql),
+                    rationale,
+                    json_ok: false,
+                    how: Extraction::EmbeddedJson,
+                    problem: Some(problem),
+                    had_think,
+                };
             }
             fallback(text, problem, had_think)
         }
@@ -312,6 +330,26 @@ fn fenced_block(text: &str, accept: impl Fn(&str) -> bool) -> Option<&str> {
     None
 }
 
+/// The JSON string value of the first `"key": "…"` pair in text that is not valid
+/// JSON as a whole (e.g. a YAML-like `- "sql": "SELECT …",` list).
+fn string_field(text: &str, key: &str) -> Option<String> {
+    let quoted = format!("\"{key}\"");
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(&quoted) {
+        let after = text[from + pos + quoted.len()..].trim_start();
+        if let Some(value) = after.strip_prefix(':').map(str::trim_start) {
+            if value.starts_with('"') {
+                let mut values = serde_json::Deserializer::from_str(value).into_iter::<String>();
+                if let Some(Ok(s)) = values.next() {
+                    return Some(s);
+                }
+            }
+        }
+        from += pos + quoted.len();
+    }
+    None
+}
+
 /// A JSON object inside text: the body of a ```json fence, else the span from the
 /// first `{` to the last `}`.
 fn embedded_object(text: &str) -> Option<Map<String, Value>> {
@@ -388,335 +426,73 @@ mod tests {
         }
     }
 
+    const BAD: Option<&str> = Some("not valid JSON");
+
+    #[rustfmt::skip]
     #[test]
     fn json_answers() {
-        check(
-            extract_json_answer,
-            &[
-                (
-                    r#"{"sql": "SELECT 1;", "rationale": "one"}"#,
-                    Some("SELECT 1"),
-                    Some("one"),
-                    true,
-                    Json,
-                    None,
-                ),
-                (
-                    "  {\"sql\": \"  SELECT 1 ; \"}  ",
-                    Some("SELECT 1"),
-                    None,
-                    true,
-                    Json,
-                    None,
-                ),
-                (
-                    r#"<think>plan</think>{"sql":"SELECT 2"}"#,
-                    Some("SELECT 2"),
-                    None,
-                    true,
-                    Json,
-                    None,
-                ),
-                (
-                    r#"{"sql": "", "rationale": "r"}"#,
-                    None,
-                    Some("r"),
-                    true,
-                    Nothing,
-                    Some("\"sql\" field is empty"),
-                ),
-                (
-                    r#"{"sql": " ; "}"#,
-                    None,
-                    None,
-                    true,
-                    Nothing,
-                    Some("empty"),
-                ),
-                (
-                    r#"{"query": "SELECT 1"}"#,
-                    None,
-                    None,
-                    true,
-                    Nothing,
-                    Some("no \"sql\" field"),
-                ),
-                (
-                    r#"{"sql": null}"#,
-                    None,
-                    None,
-                    true,
-                    Nothing,
-                    Some("is null, not a string"),
-                ),
-                (
-                    r#"{"sql": ["SELECT 1"]}"#,
-                    None,
-                    None,
-                    true,
-                    Nothing,
-                    Some("an array"),
-                ),
-                (
-                    r#"{"sql": "SELECT 1", "rationale": 5}"#,
-                    Some("SELECT 1"),
-                    None,
-                    true,
-                    Json,
-                    None,
-                ),
-                (
-                    "null",
-                    None,
-                    None,
-                    false,
-                    Nothing,
-                    Some("JSON null, not an object"),
-                ),
-                ("[1,2]", None, None, false, Nothing, Some("an array")),
-                ("42", None, None, false, Nothing, Some("a number")),
-                ("true", None, None, false, Nothing, Some("a boolean")),
-                (
-                    r#""SELECT 3""#,
-                    Some("SELECT 3"),
-                    None,
-                    false,
-                    WholeText,
-                    Some("JSON string"),
-                ),
-                (
-                    r#""hello""#,
-                    None,
-                    None,
-                    false,
-                    Nothing,
-                    Some("JSON string"),
-                ),
-                ("", None, None, false, Empty, Some("empty")),
-                ("  \n ", None, None, false, Empty, Some("empty")),
-                (
-                    "<think>ran out of tokens",
-                    None,
-                    None,
-                    false,
-                    Empty,
-                    Some("empty"),
-                ),
-                // Fallbacks when the reply is not JSON.
-                (
-                    "```json\n{\"sql\": \"SELECT 4\", \"rationale\": \"r\"}\n```",
-                    Some("SELECT 4"),
-                    Some("r"),
-                    false,
-                    EmbeddedJson,
-                    Some("not valid JSON"),
-                ),
-                (
-                    "Here you go: {\"sql\": \"SELECT 5\"} Hope it helps.",
-                    Some("SELECT 5"),
-                    None,
-                    false,
-                    EmbeddedJson,
-                    Some("not valid JSON"),
-                ),
-                (
-                    "```sql\nSELECT 6;\n```",
-                    Some("SELECT 6"),
-                    None,
-                    false,
-                    Fenced,
-                    Some("not valid JSON"),
-                ),
-                (
-                    "SQL: select 7;",
-                    Some("select 7"),
-                    None,
-                    false,
-                    Prefixed,
-                    Some("not valid JSON"),
-                ),
-                (
-                    "WITH x AS (SELECT 1) SELECT * FROM x",
-                    Some("WITH x AS (SELECT 1) SELECT * FROM x"),
-                    None,
-                    false,
-                    WholeText,
-                    Some("not valid JSON"),
-                ),
-                (
-                    "Assuming a sales table, you could write a query.",
-                    None,
-                    None,
-                    false,
-                    Nothing,
-                    Some("not valid JSON"),
-                ),
-                (
-                    "Answer: I cannot help",
-                    None,
-                    None,
-                    false,
-                    Nothing,
-                    Some("not valid JSON"),
-                ),
-                (
-                    "{\"sql\": \"SELECT 8 FROM t WHERE",
-                    None,
-                    None,
-                    false,
-                    Nothing,
-                    Some("not valid JSON"),
-                ),
-                (
-                    "{\"rationale\": \"x\"} and more",
-                    None,
-                    None,
-                    false,
-                    Nothing,
-                    Some("not valid JSON"),
-                ),
-                (
-                    "```json\n{\"sql\": \"\"}\n```\n```sql\nSELECT 9\n```",
-                    Some("SELECT 9"),
-                    None,
-                    false,
-                    Fenced,
-                    Some("not valid JSON"),
-                ),
-            ],
-        );
+        check(extract_json_answer, &[
+            (r#"{"sql": "SELECT 1;", "rationale": "one"}"#, Some("SELECT 1"), Some("one"), true, Json, None),
+            ("  {\"sql\": \"  SELECT 1 ; \"}  ", Some("SELECT 1"), None, true, Json, None),
+            (r#"<think>plan</think>{"sql":"SELECT 2"}"#, Some("SELECT 2"), None, true, Json, None),
+            (r#"{"sql": "", "rationale": "r"}"#, None, Some("r"), true, Nothing, Some("\"sql\" field is empty")),
+            (r#"{"sql": " ; "}"#, None, None, true, Nothing, Some("empty")),
+            (r#"{"query": "SELECT 1"}"#, None, None, true, Nothing, Some("no \"sql\" field")),
+            (r#"{"sql": null}"#, None, None, true, Nothing, Some("is null, not a string")),
+            (r#"{"sql": ["SELECT 1"]}"#, None, None, true, Nothing, Some("an array")),
+            (r#"{"sql": "SELECT 1", "rationale": 5}"#, Some("SELECT 1"), None, true, Json, None),
+            ("null", None, None, false, Nothing, Some("JSON null, not an object")),
+            ("[1,2]", None, None, false, Nothing, Some("an array")),
+            ("42", None, None, false, Nothing, Some("a number")),
+            ("true", None, None, false, Nothing, Some("a boolean")),
+            (r#""SELECT 3""#, Some("SELECT 3"), None, false, WholeText, Some("JSON string")),
+            (r#""hello""#, None, None, false, Nothing, Some("JSON string")),
+            ("", None, None, false, Empty, Some("empty")),
+            ("  \n ", None, None, false, Empty, Some("empty")),
+            ("<think>ran out of tokens", None, None, false, Empty, Some("empty")),
+            // Fallbacks when the reply is not JSON.
+            ("```json\n{\"sql\": \"SELECT 4\", \"rationale\": \"r\"}\n```", Some("SELECT 4"), Some("r"), false, EmbeddedJson, BAD),
+            ("Here you go: {\"sql\": \"SELECT 5\"} Hope it helps.", Some("SELECT 5"), None, false, EmbeddedJson, BAD),
+            ("reasoning {\"sql\": \"SELECT 0\"}</think>\n{\"sql\": \"SELECT 11\"}\n</s>", Some("SELECT 11"), None, false, EmbeddedJson, BAD),
+            ("<|reserved|>{\"sql\": \"SELECT 12\"}", Some("SELECT 12"), None, false, EmbeddedJson, BAD),
+            ("- \"sql\": \"SELECT 'a' || 'b';\",\n- \"rationale\": \"concat\"", Some("SELECT 'a' || 'b'"), Some("concat"), false, EmbeddedJson, BAD),
+            ("\"sql\" is the key; \"sql\": \"SELECT 10\"", Some("SELECT 10"), None, false, EmbeddedJson, BAD),
+            ("\"sql\": 5, more", None, None, false, Nothing, BAD),
+            ("\"sql\": \"unterminated", None, None, false, Nothing, BAD),
+            ("```sql\nSELECT 6;\n```", Some("SELECT 6"), None, false, Fenced, BAD),
+            ("SQL: select 7;", Some("select 7"), None, false, Prefixed, BAD),
+            ("WITH x AS (SELECT 1) SELECT * FROM x", Some("WITH x AS (SELECT 1) SELECT * FROM x"), None, false, WholeText, BAD),
+            ("Assuming a sales table, you could write a query.", None, None, false, Nothing, BAD),
+            ("Answer: I cannot help", None, None, false, Nothing, BAD),
+            ("{\"sql\": \"SELECT 8 FROM t WHERE", None, None, false, Nothing, BAD),
+            ("{\"rationale\": \"x\"} and more", None, None, false, Nothing, BAD),
+            ("```json\n{\"sql\": \"\"}\n```\n```sql\nSELECT 9\n```", Some("SELECT 9"), None, false, Fenced, BAD),
+        ]);
     }
 
+    #[rustfmt::skip]
     #[test]
     fn naive_answers() {
-        check(
-            extract_naive,
-            &[
-                (
-                    "```sql\nSELECT * FROM Album;\n```",
-                    Some("SELECT * FROM Album"),
-                    None,
-                    false,
-                    Fenced,
-                    None,
-                ),
-                (
-                    "Sure:\n```SQLite\nSELECT 1\n```\nand ```sql\nSELECT 2\n```",
-                    Some("SELECT 1"),
-                    None,
-                    false,
-                    Fenced,
-                    None,
-                ),
-                (
-                    "```\nSELECT 3\n```",
-                    Some("SELECT 3"),
-                    None,
-                    false,
-                    Fenced,
-                    None,
-                ),
-                (
-                    "```python\nprint(1)\n```\n```sql\nSELECT 4\n```",
-                    Some("SELECT 4"),
-                    None,
-                    false,
-                    Fenced,
-                    None,
-                ),
-                (
-                    "```SELECT 5;```",
-                    Some("SELECT 5"),
-                    None,
-                    false,
-                    Fenced,
-                    None,
-                ),
-                (
-                    "```sql\nSELECT 6",
-                    Some("SELECT 6"),
-                    None,
-                    false,
-                    Fenced,
-                    None,
-                ),
-                (
-                    "SQL: SELECT 7;",
-                    Some("SELECT 7"),
-                    None,
-                    false,
-                    Prefixed,
-                    None,
-                ),
-                (
-                    "query : SELECT 8",
-                    Some("SELECT 8"),
-                    None,
-                    false,
-                    Prefixed,
-                    None,
-                ),
-                (
-                    "Answer:SELECT 9",
-                    Some("SELECT 9"),
-                    None,
-                    false,
-                    Prefixed,
-                    None,
-                ),
-                (
-                    "SELECT 10;",
-                    Some("SELECT 10"),
-                    None,
-                    false,
-                    WholeText,
-                    None,
-                ),
-                // Faithful to the original: prose is taken as SQL (and then fails in SQLite).
-                (
-                    "Assuming a schema, use SELECT.",
-                    Some("Assuming a schema, use SELECT."),
-                    None,
-                    false,
-                    WholeText,
-                    None,
-                ),
-                (
-                    "SQL: ;",
-                    None,
-                    None,
-                    false,
-                    Nothing,
-                    Some("no extractable SQL"),
-                ),
-                (
-                    "```sql\n```",
-                    None,
-                    None,
-                    false,
-                    Nothing,
-                    Some("no extractable SQL"),
-                ),
-                ("", None, None, false, Empty, Some("empty")),
-                (
-                    "<think>x</think>```sql\nSELECT 11\n```",
-                    Some("SELECT 11"),
-                    None,
-                    false,
-                    Fenced,
-                    None,
-                ),
-                (
-                    "{\"sql\": \"SELECT 12\"}",
-                    Some("{\"sql\": \"SELECT 12\"}"),
-                    None,
-                    false,
-                    WholeText,
-                    None,
-                ),
-                ("ñandú: ü", Some("ñandú: ü"), None, false, WholeText, None),
-            ],
-        );
+        check(extract_naive, &[
+            ("```sql\nSELECT * FROM Album;\n```", Some("SELECT * FROM Album"), None, false, Fenced, None),
+            ("Sure:\n```SQLite\nSELECT 1\n```\nand ```sql\nSELECT 2\n```", Some("SELECT 1"), None, false, Fenced, None),
+            ("```\nSELECT 3\n```", Some("SELECT 3"), None, false, Fenced, None),
+            ("```python\nprint(1)\n```\n```sql\nSELECT 4\n```", Some("SELECT 4"), None, false, Fenced, None),
+            ("```SELECT 5;```", Some("SELECT 5"), None, false, Fenced, None),
+            ("```sql\nSELECT 6", Some("SELECT 6"), None, false, Fenced, None),
+            ("SQL: SELECT 7;", Some("SELECT 7"), None, false, Prefixed, None),
+            ("query : SELECT 8", Some("SELECT 8"), None, false, Prefixed, None),
+            ("Answer:SELECT 9", Some("SELECT 9"), None, false, Prefixed, None),
+            ("SELECT 10;", Some("SELECT 10"), None, false, WholeText, None),
+            // Faithful to the original: prose is taken as SQL (and then fails in SQLite).
+            ("Assuming a schema, use SELECT.", Some("Assuming a schema, use SELECT."), None, false, WholeText, None),
+            ("SQL: ;", None, None, false, Nothing, Some("no extractable SQL")),
+            ("```sql\n```", None, None, false, Nothing, Some("no extractable SQL")),
+            ("", None, None, false, Empty, Some("empty")),
+            ("<think>x</think>```sql\nSELECT 11\n```", Some("SELECT 11"), None, false, Fenced, None),
+            ("{\"sql\": \"SELECT 12\"}", Some("{\"sql\": \"SELECT 12\"}"), None, false, WholeText, None),
+            ("ñandú: ü", Some("ñandú: ü"), None, false, WholeText, None),
+        ]);
     }
 
     #[test]

@@ -661,328 +661,66 @@ mod tests {
     const GOOD: &str = r#"{"sql": "SELECT 1;", "rationale": "one"}"#;
     const FIXED: &str = r#"{"sql": "SELECT 2", "rationale": "fixed"}"#;
 
+    #[rustfmt::skip]
     #[test]
     fn scripted_runs() {
         let agent = Strategy::agent();
-        let x =
-            |outcome, attempts, repairs, sql, error, tokens, json_ok, latency, executed| Expect {
-                outcome,
-                attempts,
-                repairs,
-                sql,
-                error,
-                tokens,
-                json_ok,
-                latency,
-                executed,
-            };
+        let x = |outcome, attempts, repairs, sql, error, tokens, json_ok, latency, executed| Expect {
+            outcome, attempts, repairs, sql, error, tokens, json_ok, latency, executed,
+        };
         use Outcome::*;
-        check(
-            "good first time",
-            agent,
-            vec![Says(GOOD, 500, 20), Runs(1)],
-            x(
-                Correct,
-                1,
-                0,
-                Some("SELECT 1"),
-                None,
-                (Some(500), Some(20)),
-                Some(true),
-                Some(100.0),
-                1,
-            ),
-        );
-        check(
-            "wrong rows",
-            agent,
-            vec![Says(GOOD, 500, 20), Runs(7)],
-            x(
-                WrongRows,
-                1,
-                0,
-                Some("SELECT 1"),
-                None,
-                (Some(500), Some(20)),
-                Some(true),
-                Some(100.0),
-                1,
-            ),
-        );
-        check(
-            "prose, then good",
-            agent,
-            vec![
-                Says("I think you want albums.", 500, 9),
-                Says(FIXED, 600, 20),
-                Runs(1),
-            ],
-            x(
-                Correct,
-                2,
-                1,
-                Some("SELECT 2"),
-                None,
-                (Some(1100), Some(29)),
-                Some(true),
-                Some(200.0),
-                1,
-            ),
-        );
-        check(
-            "fenced instead of JSON runs anyway",
-            agent,
-            vec![Says("```sql\nSELECT 3\n```", 500, 9), Runs(1)],
-            x(
-                Correct,
-                1,
-                0,
-                Some("SELECT 3"),
-                None,
-                (Some(500), Some(9)),
-                Some(false),
-                Some(100.0),
-                1,
-            ),
-        );
-        check(
-            "SQL error, then repaired",
-            agent,
-            vec![
-                Says(GOOD, 500, 20),
-                Errs("no such table: sales"),
-                Says(FIXED, 700, 21),
-                Runs(1),
-            ],
-            x(
-                Correct,
-                2,
-                1,
-                Some("SELECT 2"),
-                None,
-                (Some(1200), Some(41)),
-                Some(true),
-                Some(200.0),
-                2,
-            ),
-        );
-        check(
-            "transport failure on the 2nd call keeps the 1st",
-            agent,
-            vec![
-                Says(GOOD, 500, 20),
-                Errs("no such table: sales"),
-                Fails(RateLimited),
-            ],
-            x(
-                RateLimited,
-                2,
-                1,
-                Some("SELECT 1"),
-                Some("RateLimited from provider"),
-                (Some(500), Some(20)),
-                Some(true),
-                Some(107.0),
-                1,
-            ),
-        );
-        check(
-            "transport failure on the 1st call",
-            agent,
-            vec![Fails(Unauthorized)],
-            x(
-                Unauthorized,
-                1,
-                0,
-                None,
-                Some("Unauthorized"),
-                (None, None),
-                None,
-                Some(7.0),
-                0,
-            ),
-        );
-        check(
-            "three SQL errors",
-            agent,
-            vec![
-                Says(GOOD, 1, 1),
-                Errs("e1"),
-                Says(GOOD, 1, 1),
-                Errs("e2"),
-                Says(FIXED, 1, 1),
-                Errs("e3"),
-            ],
-            x(
-                SqlError,
-                3,
-                2,
-                Some("SELECT 2"),
-                Some("e3"),
-                (Some(3), Some(3)),
-                Some(true),
-                Some(300.0),
-                3,
-            ),
-        );
-        check(
-            "null three times",
-            agent,
-            vec![Says("null", 1, 1), Says("null", 1, 1), Says("null", 1, 1)],
-            x(
-                InvalidJson,
-                3,
-                2,
-                None,
-                Some("JSON null, not an object"),
-                (Some(3), Some(3)),
-                Some(false),
-                Some(300.0),
-                0,
-            ),
-        );
-        check(
-            "empty three times",
-            agent,
-            vec![Says("", 1, 0), Says("<think>…", 1, 0), Says(" ", 1, 0)],
-            x(
-                NoSql,
-                3,
-                2,
-                None,
-                Some("the reply is empty"),
-                (Some(3), Some(0)),
-                Some(false),
-                Some(300.0),
-                0,
-            ),
-        );
-        check(
-            "object without sql, no repairs allowed",
-            Strategy::Agent { max_repairs: 0 },
-            vec![Says(r#"{"answer": 3}"#, 1, 1)],
-            x(
-                NoSql,
-                1,
-                0,
-                None,
-                Some("no \"sql\" field"),
-                (Some(1), Some(1)),
-                Some(true),
-                Some(100.0),
-                0,
-            ),
-        );
-        check(
-            "baseline fenced",
-            Strategy::Baseline,
-            vec![Says("```sql\nSELECT 1;\n```", 20, 30), Runs(1)],
-            x(
-                Correct,
-                1,
-                0,
-                Some("SELECT 1"),
-                None,
-                (Some(20), Some(30)),
-                None,
-                Some(100.0),
-                1,
-            ),
-        );
-        check(
-            "baseline prose fails in SQLite, no repair",
-            Strategy::Baseline,
-            vec![
-                Says("Assuming a sales table…", 20, 30),
-                Errs("near \"Assuming\": syntax error"),
-            ],
-            x(
-                SqlError,
-                1,
-                0,
-                Some("Assuming a sales table…"),
-                Some("syntax error"),
-                (Some(20), Some(30)),
-                None,
-                Some(100.0),
-                1,
-            ),
-        );
-        check(
-            "baseline nothing",
-            Strategy::Baseline,
-            vec![Says("", 20, 0)],
-            x(
-                NoSql,
-                1,
-                0,
-                None,
-                Some("model returned no extractable SQL"),
-                (Some(20), Some(0)),
-                None,
-                Some(100.0),
-                0,
-            ),
-        );
+        check("good first time", agent, vec![Says(GOOD, 500, 20), Runs(1)],
+            x(Correct, 1, 0, Some("SELECT 1"), None, (Some(500), Some(20)), Some(true), Some(100.0), 1));
+        check("wrong rows", agent, vec![Says(GOOD, 500, 20), Runs(7)],
+            x(WrongRows, 1, 0, Some("SELECT 1"), None, (Some(500), Some(20)), Some(true), Some(100.0), 1));
+        check("prose, then good", agent, vec![Says("I think you want albums.", 500, 9), Says(FIXED, 600, 20), Runs(1)],
+            x(Correct, 2, 1, Some("SELECT 2"), None, (Some(1100), Some(29)), Some(true), Some(200.0), 1));
+        check("fenced instead of JSON runs anyway", agent, vec![Says("```sql\nSELECT 3\n```", 500, 9), Runs(1)],
+            x(Correct, 1, 0, Some("SELECT 3"), None, (Some(500), Some(9)), Some(false), Some(100.0), 1));
+        check("SQL error, then repaired", agent, vec![Says(GOOD, 500, 20), Errs("no such table: sales"), Says(FIXED, 700, 21), Runs(1)],
+            x(Correct, 2, 1, Some("SELECT 2"), None, (Some(1200), Some(41)), Some(true), Some(200.0), 2));
+        check("transport failure on the 2nd call keeps the 1st", agent, vec![Says(GOOD, 500, 20), Errs("no such table: sales"), Fails(RateLimited)],
+            x(RateLimited, 2, 1, Some("SELECT 1"), Some("RateLimited from provider"), (Some(500), Some(20)), Some(true), Some(107.0), 1));
+        check("transport failure on the 1st call", agent, vec![Fails(Unauthorized)],
+            x(Unauthorized, 1, 0, None, Some("Unauthorized"), (None, None), None, Some(7.0), 0));
+        check("three SQL errors", agent, vec![Says(GOOD, 1, 1), Errs("e1"), Says(GOOD, 1, 1), Errs("e2"), Says(FIXED, 1, 1), Errs("e3")],
+            x(SqlError, 3, 2, Some("SELECT 2"), Some("e3"), (Some(3), Some(3)), Some(true), Some(300.0), 3));
+        check("null three times", agent, vec![Says("null", 1, 1), Says("null", 1, 1), Says("null", 1, 1)],
+            x(InvalidJson, 3, 2, None, Some("JSON null, not an object"), (Some(3), Some(3)), Some(false), Some(300.0), 0));
+        check("empty three times", agent, vec![Says("", 1, 0), Says("<think>…", 1, 0), Says(" ", 1, 0)],
+            x(NoSql, 3, 2, None, Some("the reply is empty"), (Some(3), Some(0)), Some(false), Some(300.0), 0));
+        check("object without sql, no repairs allowed", Strategy::Agent { max_repairs: 0 }, vec![Says(r#"{"answer": 3}"#, 1, 1)],
+            x(NoSql, 1, 0, None, Some("no \"sql\" field"), (Some(1), Some(1)), Some(true), Some(100.0), 0));
+        check("baseline fenced", Strategy::Baseline, vec![Says("```sql\nSELECT 1;\n```", 20, 30), Runs(1)],
+            x(Correct, 1, 0, Some("SELECT 1"), None, (Some(20), Some(30)), None, Some(100.0), 1));
+        check("baseline prose fails in SQLite, no repair", Strategy::Baseline, vec![Says("Assuming a sales table…", 20, 30), Errs("near \"Assuming\": syntax error")],
+            x(SqlError, 1, 0, Some("Assuming a sales table…"), Some("syntax error"), (Some(20), Some(30)), None, Some(100.0), 1));
+        check("baseline nothing", Strategy::Baseline, vec![Says("", 20, 0)],
+            x(NoSql, 1, 0, None, Some("model returned no extractable SQL"), (Some(20), Some(0)), None, Some(100.0), 0));
     }
 
+    #[rustfmt::skip]
     #[test]
     fn conversation_shape() {
         use Role::*;
         // Trimmed first, full schema from the first repair on; assistant turns kept.
-        let (r, seen) = check(
-            "shape",
-            Strategy::agent(),
-            vec![
-                Says("<think>hm</think>nope", 1, 1),
-                Says(GOOD, 1, 1),
-                Errs("no such column: x"),
-                Says(FIXED, 1, 1),
-                Runs(1),
-            ],
-            Expect {
-                outcome: Outcome::Correct,
-                attempts: 3,
-                repairs: 2,
-                sql: Some("SELECT 2"),
-                error: None,
-                tokens: (Some(3), Some(3)),
-                json_ok: Some(true),
-                latency: Some(300.0),
-                executed: 2,
-            },
-        );
+        let (r, seen) = check("shape", Strategy::agent(),
+            vec![Says("<think>hm</think>nope", 1, 1), Says(GOOD, 1, 1), Errs("no such column: x"), Says(FIXED, 1, 1), Runs(1)],
+            Expect { outcome: Outcome::Correct, attempts: 3, repairs: 2, sql: Some("SELECT 2"), error: None,
+                     tokens: (Some(3), Some(3)), json_ok: Some(true), latency: Some(300.0), executed: 2 });
         assert!(r.schema_trimmed);
         assert_eq!(r.schema_tables, vec!["Album", "Artist"]);
-        assert_eq!(
-            r.calls.iter().map(|c| c.trimmed_schema).collect::<Vec<_>>(),
-            vec![true, false, false]
-        );
+        assert_eq!(r.calls.iter().map(|c| c.trimmed_schema).collect::<Vec<_>>(), vec![true, false, false]);
         assert_eq!(r.calls[1].sql_error.as_deref(), Some("no such column: x"));
         assert_eq!(r.calls[2].row_count, Some(1));
-        let shapes: Vec<(bool, Vec<Role>, bool)> = seen
-            .calls
-            .iter()
-            .map(|(j, roles, full, _)| (*j, roles.clone(), *full))
-            .collect();
-        assert_eq!(
-            shapes,
-            vec![
-                (true, vec![System, User], false),
-                (true, vec![System, User, Assistant, User], true),
-                (
-                    true,
-                    vec![System, User, Assistant, User, Assistant, User],
-                    true
-                ),
-            ]
-        );
-        assert!(seen.calls[1]
-            .3
-            .starts_with("Your reply did not contain a usable query: the reply is not valid JSON"));
-        assert!(seen.calls[2]
-            .3
-            .starts_with("Your query failed: no such column: x\n"));
+        let shapes: Vec<(bool, Vec<Role>, bool)> = seen.calls.iter().map(|(j, roles, full, _)| (*j, roles.clone(), *full)).collect();
+        assert_eq!(shapes, vec![
+            (true, vec![System, User], false),
+            (true, vec![System, User, Assistant, User], true),
+            (true, vec![System, User, Assistant, User, Assistant, User], true),
+        ]);
+        assert!(seen.calls[1].3.starts_with("Your reply did not contain a usable query: the reply is not valid JSON"));
+        assert!(seen.calls[2].3.starts_with("Your query failed: no such column: x\n"));
         assert_eq!(r.first_ttft_ms(), Some(40.0));
         assert!(r.usage_complete());
         let turn = r.to_turn("List the albums of each artist").unwrap();

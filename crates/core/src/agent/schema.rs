@@ -284,34 +284,17 @@ pub(crate) mod tests {
         assert_eq!(t.compact_line(), expected, "compact line of {}", t.name);
     }
 
+    #[rustfmt::skip]
     #[test]
     fn compact_lines() {
         let cases: Vec<(TableInfo, &str)> = vec![
-            (
-                table("T", &[("Id", "INTEGER", true)], &[]),
-                "T(Id:integer[pk])",
-            ),
-            (
-                table("T", &[("Name", "NVARCHAR(160)", false)], &[]),
-                "T(Name:nvarchar)",
-            ),
+            (table("T", &[("Id", "INTEGER", true)], &[]), "T(Id:integer[pk])"),
+            (table("T", &[("Name", "NVARCHAR(160)", false)], &[]), "T(Name:nvarchar)"),
             (table("T", &[("Blob", "", false)], &[]), "T(Blob)"),
-            (
-                table("T", &[("X", " Numeric (10,2)", false)], &[]),
-                "T(X:numeric)",
-            ),
-            (
-                table(
-                    "PT",
-                    &[("A", "INTEGER", true), ("B", "INTEGER", true)],
-                    &[("A", "P", "Id"), ("B", "T", "Id")],
-                ),
-                "PT(A:integer[pk,fk→P.Id], B:integer[pk,fk→T.Id])",
-            ),
-            (
-                table("E", &[("Boss", "INTEGER", false)], &[("Boss", "E", "Id")]),
-                "E(Boss:integer[fk→E.Id])",
-            ),
+            (table("T", &[("X", " Numeric (10,2)", false)], &[]), "T(X:numeric)"),
+            (table("PT", &[("A", "INTEGER", true), ("B", "INTEGER", true)], &[("A", "P", "Id"), ("B", "T", "Id")]),
+                "PT(A:integer[pk,fk→P.Id], B:integer[pk,fk→T.Id])"),
+            (table("E", &[("Boss", "INTEGER", false)], &[("Boss", "E", "Id")]), "E(Boss:integer[fk→E.Id])"),
             (table("Empty", &[], &[]), "Empty()"),
         ];
         for (t, expected) in cases {

@@ -317,31 +317,16 @@ mod tests {
     }
 
     /// A star-ish schema: A ← AB → B, B → L (lookup), C ← D → B, E (isolated).
+    #[rustfmt::skip]
     fn toy() -> SchemaInfo {
         SchemaInfo {
             tables: vec![
                 table("Alpha", &[("Id", "INTEGER", true)], &[]),
-                table(
-                    "AlphaBeta",
-                    &[("A", "INTEGER", true), ("B", "INTEGER", true)],
-                    &[("A", "Alpha", "Id"), ("B", "Beta", "Id")],
-                ),
-                table(
-                    "Beta",
-                    &[("Id", "INTEGER", true), ("L", "INTEGER", false)],
-                    &[("L", "Lookup", "Id")],
-                ),
+                table("AlphaBeta", &[("A", "INTEGER", true), ("B", "INTEGER", true)], &[("A", "Alpha", "Id"), ("B", "Beta", "Id")]),
+                table("Beta", &[("Id", "INTEGER", true), ("L", "INTEGER", false)], &[("L", "Lookup", "Id")]),
                 table("Cat", &[("Id", "INTEGER", true)], &[]),
-                table(
-                    "Dog",
-                    &[("C", "INTEGER", false), ("B", "INTEGER", false)],
-                    &[("C", "Cat", "Id"), ("B", "Beta", "Id")],
-                ),
-                table(
-                    "Echo",
-                    &[("Id", "INTEGER", true), ("Self", "INTEGER", false)],
-                    &[("Self", "Echo", "Id")],
-                ),
+                table("Dog", &[("C", "INTEGER", false), ("B", "INTEGER", false)], &[("C", "Cat", "Id"), ("B", "Beta", "Id")]),
+                table("Echo", &[("Id", "INTEGER", true), ("Self", "INTEGER", false)], &[("Self", "Echo", "Id")]),
                 table("Lookup", &[("Id", "INTEGER", true)], &[]),
             ],
         }
@@ -369,42 +354,23 @@ mod tests {
         }
     }
 
+    #[rustfmt::skip]
     #[test]
     fn trimming_rules() {
         // Junction between two matched tables is kept; Beta's lookup comes along.
-        check_trim(
-            "alphas per beta",
-            &["Alpha", "Beta"],
-            Some(&["Alpha", "AlphaBeta", "Beta", "Lookup"]),
-        );
+        check_trim("alphas per beta", &["Alpha", "Beta"], Some(&["Alpha", "AlphaBeta", "Beta", "Lookup"]));
         // A longer path through a child table (Dog) and the junction.
-        check_trim(
-            "cats and alphas",
-            &["Alpha", "Cat"],
-            Some(&["Alpha", "AlphaBeta", "Beta", "Cat", "Dog"]),
-        );
+        check_trim("cats and alphas", &["Alpha", "Cat"], Some(&["Alpha", "AlphaBeta", "Beta", "Cat", "Dog"]));
         // Directly linked tables: no connectors, outgoing FK of Dog only.
-        check_trim(
-            "dogs and cats",
-            &["Cat", "Dog"],
-            Some(&["Beta", "Cat", "Dog"]),
-        );
+        check_trim("dogs and cats", &["Cat", "Dog"], Some(&["Beta", "Cat", "Dog"]));
         // Disconnected tables: kept as they are (self-reference is no edge).
         check_trim("echo and cat", &["Cat", "Echo"], Some(&["Cat", "Echo"]));
         // The split name matches on its own.
-        check_trim(
-            "each alpha beta row and its lookup",
-            &["Alpha", "AlphaBeta", "Beta", "Lookup"],
-            Some(&["Alpha", "AlphaBeta", "Beta", "Lookup"]),
-        );
+        check_trim("each alpha beta row and its lookup", &["Alpha", "AlphaBeta", "Beta", "Lookup"], Some(&["Alpha", "AlphaBeta", "Beta", "Lookup"]));
         // Fewer than two matches: full schema.
         check_trim("how many dogs?", &["Dog"], None);
         check_trim("nothing relevant", &[], None);
         // Everything ends up kept: counts as not fired.
-        check_trim(
-            "alpha, cat, echo and lookup",
-            &["Alpha", "Cat", "Echo", "Lookup"],
-            None,
-        );
+        check_trim("alpha, cat, echo and lookup", &["Alpha", "Cat", "Echo", "Lookup"], None);
     }
 }
