@@ -111,7 +111,7 @@ pub struct CallFailure {
 
 /// Everything about one model call of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CallRecord {
+pub struct AgentCall {
     /// The system prompt of this call carried a trimmed schema.
     pub trimmed_schema: bool,
     /// The reply, when the call succeeded.
@@ -126,7 +126,7 @@ pub struct CallRecord {
     pub sql_error: Option<String>,
 }
 
-impl CallRecord {
+impl AgentCall {
     pub fn latency_ms(&self) -> Option<f64> {
         match (&self.reply, &self.failure) {
             (Some(r), _) => r.latency_ms,
@@ -163,7 +163,7 @@ pub struct AgentResult {
     /// Tables in the first call's schema (empty for the baseline).
     pub schema_tables: Vec<String>,
     /// Every call, in order, kept even when a later one failed.
-    pub calls: Vec<CallRecord>,
+    pub calls: Vec<AgentCall>,
 }
 
 impl AgentResult {
@@ -173,7 +173,7 @@ impl AgentResult {
         let known: Vec<f64> = self
             .calls
             .iter()
-            .filter_map(CallRecord::latency_ms)
+            .filter_map(AgentCall::latency_ms)
             .collect();
         (!known.is_empty()).then(|| known.iter().sum())
     }
@@ -232,7 +232,7 @@ pub struct Agent {
     trimmed_now: bool,
     schema_trimmed: bool,
     schema_tables: Vec<String>,
-    calls: Vec<CallRecord>,
+    calls: Vec<AgentCall>,
     repairs: u32,
     last_sql: Option<String>,
     last_rationale: Option<String>,
@@ -442,8 +442,8 @@ impl Agent {
         reply: Option<Reply>,
         failure: Option<CallFailure>,
         extracted: Option<Extracted>,
-    ) -> CallRecord {
-        CallRecord {
+    ) -> AgentCall {
+        AgentCall {
             trimmed_schema: self.trimmed_now,
             reply,
             failure,

@@ -27,7 +27,7 @@ pub use chat::{ChatRequest, Message, Role};
 pub use classify::{classify_answer, classify_published, classify_rows};
 pub use extract::{extract_json_answer, extract_naive, strip_think, Extracted, Extraction};
 pub use machine::{
-    Agent, AgentResult, CallFailure, CallRecord, Reply, Step, Strategy, UnexpectedInput,
+    Agent, AgentCall, AgentResult, CallFailure, Reply, Step, Strategy, UnexpectedInput,
 };
 pub use prompt::{Turn, HISTORY_TURN_LIMIT};
 pub use schema::{ColumnInfo, ForeignKey, SchemaInfo, TableInfo};
