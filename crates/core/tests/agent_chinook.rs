@@ -3,9 +3,9 @@
 //! machine with a scripted fake model and real (read-only) SQL execution.
 #![cfg(feature = "sqlite")]
 
-mod common;
+mod agent_support;
 
-use common::{chinook, execute, gold_set, Gold};
+use agent_support::{chinook, execute, gold_set, Gold};
 use sqlsweep_core::agent::schema::{compact, ddl, read_schema};
 use sqlsweep_core::agent::{
     trim_for_question, Agent, AgentResult, CallFailure, ChatRequest, Reply, Role, SchemaInfo, Step,

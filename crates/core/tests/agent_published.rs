@@ -4,11 +4,11 @@
 //! recovers (and, re-run on Chinook, gets right).
 #![cfg(feature = "sqlite")]
 
-mod common;
+mod agent_support;
 
 use std::collections::BTreeMap;
 
-use common::{chinook, execute, gold_set, reference_file, rows_from_json};
+use agent_support::{chinook, execute, gold_set, reference_file, rows_from_json};
 use serde_json::Value;
 use sqlsweep_core::agent::{classify_published, classify_rows, extract_json_answer};
 use sqlsweep_core::outcome::Outcome;
