@@ -92,7 +92,7 @@ pub struct DidNotFinish {
     pub note: Option<String>,
     /// The fatal error, first line, shortened.
     pub error: String,
-    pub outcome: Option<Outcome>,
+    pub outcome: Outcome,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,7 +336,7 @@ pub fn insights(records: &[Record], a: &Assumptions, meta: Option<&ModelsMeta>) 
                     .map(|n| n.split(';').next().unwrap_or("").trim().to_string())
                     .filter(|n| !n.is_empty() && n != "—"),
                 error: clean_error(&err),
-                outcome: outcome_from_error(&err, None),
+                outcome: outcome_from_error(&err, false),
             }
         })
         .collect();
@@ -641,7 +641,7 @@ mod tests {
             q7[0].error,
             "InternalServerError: 503 Service Temporarily Unavailable"
         );
-        assert_eq!(q7[0].outcome, Some(Outcome::ServerError));
+        assert_eq!(q7[0].outcome, Outcome::ServerError);
         assert!(i.has_data && i.quantization.is_none());
     }
 

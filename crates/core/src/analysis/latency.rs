@@ -84,7 +84,7 @@ pub fn lower_nearest_rank(values: &[f64], p: f64) -> Option<f64> {
 
 /// How a failed call failed.
 fn failure_class(error: &str) -> Outcome {
-    outcome_from_error(error, None).unwrap_or(Outcome::HttpError)
+    outcome_from_error(error, false)
 }
 
 /// One concurrency level of one model.

@@ -303,7 +303,7 @@ pub struct Unavailable {
     pub model: String,
     pub label: String,
     pub status: Option<u16>,
-    pub outcome: Option<Outcome>,
+    pub outcome: Outcome,
     /// The provider's message, first line, shortened.
     pub reason: String,
 }
@@ -318,7 +318,7 @@ pub fn probed_unavailable(sweeps: &[SweepFile]) -> Vec<Unavailable> {
                 model: p.model.clone(),
                 label: p.model.rsplit('/').next().unwrap_or(&p.model).to_string(),
                 status: super::taxonomy::http_status_in(&p.error),
-                outcome: outcome_from_error(&p.error, None),
+                outcome: outcome_from_error(&p.error, false),
                 reason: super::frontier::first_line(&p.error, 120),
             })
         })
@@ -484,7 +484,7 @@ mod tests {
         assert_eq!(u.len(), 1);
         assert_eq!(
             (u[0].label.as_str(), u[0].status, u[0].outcome),
-            ("glm-5", Some(404), Some(Outcome::NotFound))
+            ("glm-5", Some(404), Outcome::NotFound)
         );
         assert_eq!(u[0].platform, Some(Platform::Fireworks));
     }

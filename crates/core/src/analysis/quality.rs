@@ -113,7 +113,9 @@ pub fn agent_board(eval: &AgentEval) -> AgentBoard {
             sql: r.sql.clone(),
             error: r.error.clone(),
             outcome: match &r.error {
-                Some(e) => outcome_from_error(e, None).unwrap_or(Outcome::SqlError),
+                Some(e) => {
+                    outcome_from_error(e, r.sql.as_deref().is_some_and(|s| !s.trim().is_empty()))
+                }
                 None => Outcome::WrongRows,
             },
         })
@@ -283,7 +285,9 @@ pub fn baseline_score(b: &BaselineResults) -> BaselineScore {
         }
         if !e.correct {
             let o = match &e.error {
-                Some(err) => outcome_from_error(err, None).unwrap_or(Outcome::SqlError),
+                Some(err) => {
+                    outcome_from_error(err, e.sql.as_deref().is_some_and(|s| !s.trim().is_empty()))
+                }
                 None if e.sql.as_deref().is_none_or(|s| s.trim().is_empty()) => Outcome::NoSql,
                 None => Outcome::WrongRows,
             };

@@ -205,6 +205,7 @@ pub(crate) mod testing {
                 correct: i < correct,
                 json_ok: Some(true),
                 sql: Some("SELECT 1".into()),
+                result: Some(crate::value::ResultSet::default()),
                 prompt_tokens: Some(tokens.0),
                 completion_tokens: Some(tokens.1),
                 timing: Timing {
@@ -235,6 +236,7 @@ pub(crate) mod testing {
             t.error = Some(error.into());
             t.json_ok = Some(false);
             t.sql = None;
+            t.result = None;
         }
         r
     }

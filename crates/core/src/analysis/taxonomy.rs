@@ -1,29 +1,24 @@
 //! The failure taxonomy: why each question failed, per model and per platform,
 //! in the one vocabulary of [`Outcome`].
 //!
-//! Our own traces carry their outcome. Published traces do not, so it is derived
-//! from what they recorded, in pipeline order:
-//! 1. an error text → the transport class it names (HTTP status, `RateLimitError`,
-//!    `InternalServerError`, timeout, connection), else a SQL error
-//!    (`sqlite: Error executing query…`), else "no SQL extractable": invalid JSON
-//!    when JSON mode failed to parse, no SQL otherwise;
-//! 2. marked correct → correct;
-//! 3. no SQL → invalid JSON (if the JSON did not parse) or no SQL;
-//! 4. SQL ran: a different row count, or a different column count on a non-empty
-//!    result, than gold → wrong shape; same shape → wrong rows (scoring compares
-//!    row counts first and the first rows' column counts, see spec §4).
+//! Each trace is classified by [`crate::agent::classify_published`] — the same
+//! rules the live demo and the run engine use, so a class means the same thing on
+//! every screen. Error texts that do not belong to a trace (a concurrency run's
+//! failed call, a probe, the baseline run) go through the same function via
+//! [`outcome_from_error`].
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::records::Record;
+use crate::agent::classify_published;
 use crate::outcome::Outcome;
 use crate::sweep::{Platform, SweepFile, Trace};
 use crate::value::ResultSet;
 
-/// The first plausible HTTP status (400–599) an error text names: `Error code: 429`,
-/// `<title>503 Service…`, `HTTP 404`, `status 500`.
+/// The first plausible HTTP status (400–599) an error text names, for display:
+/// `Error code: 429`, `<title>503 Service…`, `HTTP 404`, `status 500`.
 pub fn http_status_in(text: &str) -> Option<u16> {
     const MARKERS: [&str; 5] = ["error code:", "<title>", "http ", "status ", "status:"];
     let lower = text.to_ascii_lowercase();
@@ -36,8 +31,8 @@ pub fn http_status_in(text: &str) -> Option<u16> {
                 .chars()
                 .take_while(|c| c.is_ascii_digit())
                 .collect();
-            if let Ok(code) = digits.parse::<u16>() {
-                if (400..600).contains(&code) && digits.len() == 3 {
+            if digits.len() == 3 {
+                if let Ok(code @ 400..=599) = digits.parse::<u16>() {
                     return Some(code);
                 }
             }
@@ -47,105 +42,16 @@ pub fn http_status_in(text: &str) -> Option<u16> {
     None
 }
 
-/// The outcome class an error text names, or `None` when it names nothing we know.
-/// `json_ok` decides between invalid JSON and no SQL for "no SQL extractable".
-pub fn outcome_from_error(text: &str, json_ok: Option<bool>) -> Option<Outcome> {
-    let lower = text.to_ascii_lowercase();
-    if let Some(status) = http_status_in(text) {
-        return Some(Outcome::from_status(status));
-    }
-    let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
-    Some(if has(&["ratelimiterror", "rate limit"]) {
-        Outcome::RateLimited
-    } else if has(&[
-        "authenticationerror",
-        "permissiondeniederror",
-        "unauthorized",
-        "invalid api key",
-    ]) {
-        Outcome::Unauthorized
-    } else if has(&["notfounderror", "model not found"]) {
-        Outcome::NotFound
-    } else if has(&["internalservererror", "service unavailable", "bad gateway"]) {
-        Outcome::ServerError
-    } else if has(&["timed out", "timeout"]) {
-        Outcome::Timeout
-    } else if has(&[
-        "apiconnectionerror",
-        "connection error",
-        "connection refused",
-        "failed to fetch",
-        "cors",
-    ]) {
-        Outcome::Network
-    } else if has(&["stream ended", "incomplete chunked", "cut stream"]) {
-        Outcome::CutStream
-    } else if has(&[
-        "sqlite:",
-        "error executing query",
-        "no such table",
-        "no such column",
-        "syntax error",
-    ]) {
-        Outcome::SqlError
-    } else if has(&[
-        "no sql extractable",
-        "no extractable sql",
-        "empty sql",
-        "returned no sql",
-    ]) {
-        if json_ok == Some(false) {
-            Outcome::InvalidJson
-        } else {
-            Outcome::NoSql
-        }
-    } else if has(&["json"]) && json_ok == Some(false) {
-        Outcome::InvalidJson
-    } else {
-        return None;
-    })
-}
-
-/// True when `predicted` and `expected` differ in shape the way the scorer checks
-/// it: row count, then (for a non-empty result) column count.
-pub fn shape_differs(predicted: &ResultSet, expected: &ResultSet) -> bool {
-    if predicted.rows.len() != expected.rows.len() {
-        return true;
-    }
-    let width = |r: &ResultSet| r.rows.first().map_or(r.columns.len(), |row| row.len());
-    !predicted.rows.is_empty() && width(predicted) != width(expected)
-}
-
-/// The outcome of one trace (see the module doc). `expected` is the gold result
-/// of the trace's question, when known.
-pub fn classify(trace: &Trace, expected: Option<&ResultSet>) -> Outcome {
-    if let Some(o) = trace.outcome {
-        return o;
-    }
-    let has_sql = trace.sql.as_deref().is_some_and(|s| !s.trim().is_empty());
-    if let Some(err) = &trace.error {
-        return outcome_from_error(err, trace.json_ok).unwrap_or(if has_sql {
-            Outcome::SqlError
-        } else {
-            Outcome::HttpError
-        });
-    }
-    if trace.correct {
-        return Outcome::Correct;
-    }
-    if !has_sql {
-        return if trace.json_ok == Some(false) {
-            Outcome::InvalidJson
-        } else {
-            Outcome::NoSql
-        };
-    }
-    match (&trace.result, expected) {
-        (None, _) => Outcome::SqlError,
-        (Some(_), None) => Outcome::Answered,
-        (Some(got), Some(exp)) if shape_differs(got, exp) => Outcome::WrongShape,
-        (Some(_), Some(_)) => Outcome::WrongRows,
-    }
+/// The class of a failure known only by its error text; `had_sql` says whether a
+/// query had been produced (an unrecognised error after a query is a SQL error,
+/// before one it is "no SQL").
+pub fn outcome_from_error(text: &str, had_sql: bool) -> Outcome {
+    let trace = Trace {
+        error: Some(text.to_string()),
+        sql: had_sql.then(|| "SELECT".to_string()),
+        ..Trace::default()
+    };
+    classify_published(&trace, None)
 }
 
 /// Counts per outcome class for one model or one platform.
@@ -202,7 +108,9 @@ pub fn taxonomy<'g>(
         };
         let mut counts = BTreeMap::new();
         for t in &run.traces {
-            *counts.entry(classify(t, expected(&t.qid))).or_insert(0u32) += 1;
+            *counts
+                .entry(classify_published(t, expected(&t.qid)))
+                .or_insert(0u32) += 1;
         }
         let questions = run.traces.len() as u32;
         match by_platform.iter_mut().find(|p| p.platform == r.platform) {
@@ -255,6 +163,8 @@ pub fn taxonomy<'g>(
 
 #[cfg(test)]
 mod tests {
+    use super::super::records::records;
+    use super::super::records::testing::*;
     use super::*;
     use crate::value::Cell;
 
@@ -262,42 +172,31 @@ mod tests {
         assert_eq!(http_status_in(text), expected, "{text}");
     }
 
+    #[rustfmt::skip]
     #[test]
     fn statuses_in_error_texts() {
-        check_status(
-            "RateLimitError: Error code: 429 - {'error': 'Rate limit exceeded'}",
-            Some(429),
-        );
+        check_status("RateLimitError: Error code: 429 - {'error': 'Rate limit exceeded'}", Some(429));
         check_status("InternalServerError: <html>\r\n<head><title>503 Service Temporarily Unavailable</title>", Some(503));
-        check_status(
-            "NotFoundError: Error code: 404 - {'error': {...}}",
-            Some(404),
-        );
+        check_status("NotFoundError: Error code: 404 - {'error': {...}}", Some(404));
         check_status("Fireworks HTTP 401: bad key", Some(401));
         check_status("Error code: 4290", None);
-        check_status(
-            "sqlite: Error executing query: no such column: t.ArtistId",
-            None,
-        );
+        check_status("Error code: 200", None);
+        check_status("sqlite: Error executing query: no such column: t.ArtistId", None);
         check_status("took 503 ms", None);
     }
 
-    fn trace(
-        error: Option<&str>,
-        json_ok: Option<bool>,
-        sql: Option<&str>,
-        result: Option<ResultSet>,
-        correct: bool,
-    ) -> Trace {
-        Trace {
-            qid: "q".into(),
-            error: error.map(Into::into),
-            json_ok,
-            sql: sql.map(Into::into),
-            result,
-            correct,
-            ..Trace::default()
-        }
+    fn check_error(text: &str, had_sql: bool, want: Outcome) {
+        assert_eq!(outcome_from_error(text, had_sql), want, "{text}");
+    }
+
+    #[rustfmt::skip]
+    #[test]
+    fn error_texts() {
+        check_error("model call failed: Error code: 429 - {'error': 'Rate limit exceeded'}", false, Outcome::RateLimited);
+        check_error("InternalServerError: <html>\r\n<head><title>503 Service Temporarily Unavailable</title>", false, Outcome::ServerError);
+        check_error("NotFoundError: Error code: 404 - {'error': {'message': 'Model not found'}}", false, Outcome::NotFound);
+        check_error("Error executing query: no such table: sales", true, Outcome::SqlError);
+        check_error("no SQL extractable", false, Outcome::NoSql);
     }
 
     fn rs(rows: usize, cols: usize) -> ResultSet {
@@ -308,179 +207,28 @@ mod tests {
         }
     }
 
-    fn check(t: Trace, expected: Option<ResultSet>, want: Outcome) {
-        assert_eq!(classify(&t, expected.as_ref()), want, "{t:?}");
-    }
-
-    #[test]
-    fn classification_table() {
-        let gold = || Some(rs(5, 2));
-        check(
-            trace(
-                Some("RateLimitError: Error code: 429 - x"),
-                Some(false),
-                None,
-                None,
-                false,
-            ),
-            gold(),
-            Outcome::RateLimited,
-        );
-        check(
-            trace(
-                Some("InternalServerError: <html><title>503 Service"),
-                Some(false),
-                None,
-                None,
-                false,
-            ),
-            gold(),
-            Outcome::ServerError,
-        );
-        check(
-            trace(Some("NotFoundError: model"), None, None, None, false),
-            gold(),
-            Outcome::NotFound,
-        );
-        check(
-            trace(
-                Some("APITimeoutError: Request timed out."),
-                None,
-                None,
-                None,
-                false,
-            ),
-            gold(),
-            Outcome::Timeout,
-        );
-        check(
-            trace(
-                Some("sqlite: Error executing query: near \"'6 months'\": syntax error"),
-                Some(true),
-                Some("SELECT"),
-                None,
-                false,
-            ),
-            gold(),
-            Outcome::SqlError,
-        );
-        check(
-            trace(Some("no SQL extractable"), Some(false), None, None, false),
-            gold(),
-            Outcome::InvalidJson,
-        );
-        check(
-            trace(
-                Some("returned valid JSON but empty sql"),
-                Some(true),
-                None,
-                None,
-                false,
-            ),
-            gold(),
-            Outcome::NoSql,
-        );
-        check(
-            trace(Some("something odd"), None, Some("SELECT 1"), None, false),
-            gold(),
-            Outcome::SqlError,
-        );
-        check(
-            trace(Some("something odd"), None, None, None, false),
-            gold(),
-            Outcome::HttpError,
-        );
-        check(
-            trace(None, Some(true), Some("SELECT 1"), Some(rs(5, 2)), true),
-            gold(),
-            Outcome::Correct,
-        );
-        check(
-            trace(None, Some(false), None, None, false),
-            gold(),
-            Outcome::InvalidJson,
-        );
-        check(
-            trace(None, None, Some("  "), None, false),
-            gold(),
-            Outcome::NoSql,
-        );
-        check(
-            trace(None, Some(true), Some("SELECT 1"), Some(rs(4, 2)), false),
-            gold(),
-            Outcome::WrongShape,
-        );
-        check(
-            trace(None, Some(true), Some("SELECT 1"), Some(rs(5, 3)), false),
-            gold(),
-            Outcome::WrongShape,
-        );
-        check(
-            trace(None, Some(true), Some("SELECT 1"), Some(rs(5, 2)), false),
-            gold(),
-            Outcome::WrongRows,
-        );
-        check(
-            trace(None, Some(true), Some("SELECT 1"), Some(rs(0, 0)), false),
-            Some(rs(0, 2)),
-            Outcome::WrongRows,
-        );
-        check(
-            trace(None, Some(true), Some("SELECT 1"), Some(rs(5, 2)), false),
-            None,
-            Outcome::Answered,
-        );
-        check(
-            trace(None, Some(true), Some("SELECT 1"), None, false),
-            gold(),
-            Outcome::SqlError,
-        );
-        let mut own = trace(None, None, None, None, false);
-        own.outcome = Some(Outcome::CutStream);
-        check(own, gold(), Outcome::CutStream);
-    }
-
+    #[rustfmt::skip]
     #[test]
     fn taxonomy_per_model_and_platform() {
-        use super::super::records::records;
-        use super::super::records::testing::*;
         let mut a = run("p/a", Platform::Baseten, 3, 5, (1, 1), None);
-        a.traces[3].result = Some(rs(1, 1));
+        a.traces[3].result = Some(rs(1, 1)); // wrong shape against the 2×2 gold
         a.traces[4].error = Some("RateLimitError: Error code: 429".into());
         a.traces[4].sql = None;
         let b = fatal_run("p/b", Platform::Baseten, 2, "no SQL extractable");
         let mut c = run("f/c", Platform::Fireworks, 1, 2, (1, 1), None);
-        c.traces[1].result = Some(rs(2, 2));
-        let sweeps = vec![
-            sweep("bt", Platform::Baseten, vec![a, b]),
-            sweep("fw", Platform::Fireworks, vec![c]),
-        ];
+        c.traces[0].result = Some(rs(2, 2));
+        c.traces[1].result = Some(rs(2, 2)); // same shape, not correct: wrong rows
+        let sweeps = vec![sweep("bt", Platform::Baseten, vec![a, b]), sweep("fw", Platform::Fireworks, vec![c])];
         let recs = records(&sweeps);
         let gold = rs(2, 2);
         let t = taxonomy(&recs, &sweeps, |_| Some(&gold));
-        assert_eq!(
-            t.columns,
-            [
-                Outcome::NoSql,
-                Outcome::InvalidJson,
-                Outcome::SqlError,
-                Outcome::WrongShape,
-                Outcome::WrongRows,
-                Outcome::RateLimited,
-                Outcome::Correct
-            ]
-        );
-        let counts =
-            |row: &TaxonomyRow| t.columns.iter().map(|o| row.count(*o)).collect::<Vec<_>>();
+        use Outcome::*;
+        assert_eq!(t.columns, [NoSql, InvalidJson, SqlError, WrongShape, WrongRows, RateLimited, Correct]);
+        let counts = |row: &TaxonomyRow| t.columns.iter().map(|o| row.count(*o)).collect::<Vec<_>>();
         assert_eq!(counts(&t.by_model[0]), [0, 0, 0, 1, 0, 1, 3]);
         assert_eq!(counts(&t.by_model[1]), [0, 2, 0, 0, 0, 0, 0]);
         assert_eq!(counts(&t.by_model[2]), [0, 0, 0, 0, 1, 0, 1]);
-        assert_eq!(
-            t.by_platform
-                .iter()
-                .map(|p| (p.label.as_str(), p.questions, p.failures()))
-                .collect::<Vec<_>>(),
-            [("Baseten", 7, 4), ("Fireworks", 2, 1)]
-        );
+        let platforms: Vec<(&str, u32, u32)> = t.by_platform.iter().map(|p| (p.label.as_str(), p.questions, p.failures())).collect();
+        assert_eq!(platforms, [("Baseten", 7, 4), ("Fireworks", 2, 1)]);
     }
 }
