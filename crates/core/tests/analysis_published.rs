@@ -285,3 +285,208 @@ fn pareto_frontier_of_the_published_sweeps() {
     let fw = frontier(&recs, &PlatformFilter::Only(Platform::Fireworks));
     assert_eq!(labels(&recs, &fw.frontier), ["kimi-k2p5"]);
 }
+
+/// §1.5 [now]: Q1–Q7, and the figures of the long-form sections.
+#[rustfmt::skip]
+#[test]
+fn insights_of_the_published_sweeps() {
+    let (_, recs) = published_records();
+    let a = Assumptions::default();
+    let meta = ModelsMeta::from_json(&bytes("baseten_models_meta.json"), "baseten_models_meta.json").unwrap();
+    let i = insights(&recs, &a, Some(&meta));
+    let label = |x: usize| recs[x].label.as_str();
+
+    let q1 = i.q1_accuracy.as_ref().unwrap();
+    assert_eq!((label(q1.record), recs[q1.record].platform.clone(), q1.accuracy.successes, q1.accuracy.n), ("gpt-oss-120b", Platform::Baseten, 24, 25));
+    // Added: which runner-ups the paired test cannot separate from it at 25 questions.
+    let close_calls: Vec<&str> = q1.indistinguishable.iter().map(|(x, _)| label(*x)).collect();
+    assert_eq!(close_calls, ["DeepSeek-V3.1", "Kimi-K2.5", "GLM-5.1", "Kimi-K2.6", "DeepSeek-V4-Pro", "kimi-k2p6", "kimi-k2p5", "deepseek-v4-pro", "glm-5p1", "minimax-m2p7"]);
+
+    let q2 = i.q2_cheapest.as_ref().unwrap();
+    assert_eq!((label(q2.record), fixed(q2.cost_per_query, 6)), ("gpt-oss-120b", "0.000187".to_string()));
+    // Deliberate difference: the original showed "$169/month" (30k × 30 days, fixed); the
+    // month here is 365/12 days at the volume assumption: $171.
+    assert_eq!(thousands(q2.cost_per_query * 30_000.0 * 30.0), "169");
+    assert_eq!(thousands(q2.monthly), "171");
+
+    let q3 = i.q3_ttft.as_ref().unwrap();
+    assert_eq!((label(q3.record), q3.ttft_ms.round(), q3.mean_prompt_tokens.unwrap().round()), ("gpt-oss-120b", 228.0, 763.0));
+    assert_eq!(q3.per_platform.iter().map(|(p, x, _)| (p.clone(), label(*x))).collect::<Vec<_>>(), [(Platform::Baseten, "gpt-oss-120b"), (Platform::Fireworks, "kimi-k2p5")]);
+
+    let q5: Vec<(&str, String)> = i.q5_json_drops.iter().map(|d| (label(d.record), pct(d.json_ok_rate))).collect();
+    assert_eq!(q5, [("DeepSeek-V3.1", "96%".into()), ("GLM-4.7", "92%".into()), ("Kimi-K2.5", "96%".into()), ("Nemotron-120B-A12B", "60%".into()), ("DeepSeek-V4-Pro", "92%".into()), ("deepseek-v4-pro", "96%".into()), ("minimax-m2p7", "92%".into())]);
+
+    let q6 = i.q6_spread.as_ref().unwrap();
+    assert_eq!((label(q6.best), label(q6.worst), q6.points.round()), ("gpt-oss-120b", "Nemotron-120B-A12B", 52.0));
+
+    let q7: Vec<(&str, Option<&str>, Outcome)> = i.q7_did_not_finish.iter().map(|d| (label(d.record), d.note.as_deref(), d.outcome)).collect();
+    assert_eq!(q7, [
+        ("MiniMax-M2.5", Some("every call failed identically — see error"), Outcome::NoSql),
+        ("GLM-5", Some("every call failed identically — see error"), Outcome::ServerError),
+    ]);
+    assert_eq!(i.q7_did_not_finish[1].error, "InternalServerError: 503 Service Temporarily Unavailable");
+
+    // Fine-tune or pay more: gpt-oss (96 %, $0.000187) vs Nemotron (44 %, $0.000121).
+    let f = i.fine_tune.as_ref().unwrap();
+    assert_eq!((label(f.better), label(f.cheaper)), ("gpt-oss-120b", "Nemotron-120B-A12B"));
+    assert_eq!(fixed(f.extra_per_query, 6), "0.000066");
+    // The original multiplied the rounded Δ ($0.000066 × 30k = $1.98/day, "~$59/month");
+    // unrounded: $1.99/day and, with 365/12-day months, $60.66/month.
+    assert_eq!(fixed(f.extra_per_day, 2), "1.99");
+    assert_eq!(fixed(f.extra_per_month, 2), "60.66");
+    assert_eq!(f.advice, FineTuneAdvice::PickBetterModel);
+    let (lo, hi) = f.payback_months.unwrap();
+    assert_eq!((fixed(lo / 12.0, 1), fixed(hi / 12.0, 1)), ("4.3".into(), "8.6".into())); // original: "5–8 years"
+
+    // Serverless vs dedicated for the cheapest model that ships.
+    let s = i.q4_serverless.as_ref().unwrap();
+    assert_eq!((label(s.record), s.gpus, thousands(s.dedicated_monthly)), ("gpt-oss-120b", 1, "1,825".into()));
+    assert_eq!(fixed(s.ratio, 1), "10.7");
+
+    // Quantization, from the metadata file the original cited but never loaded.
+    let q = i.quantization.as_ref().unwrap();
+    assert_eq!((q.counts.clone(), q.total), (vec![(Quantization::Fp4, 8), (Quantization::Fp8, 2)], 10));
+    let best: Vec<(Quantization, &str, String, i64)> = q.best_per_format.iter()
+        .map(|(f, x)| (f.clone(), label(*x), pct(recs[*x].summary.accuracy.unwrap()), recs[*x].summary.median_ttft_ms.unwrap().round() as i64))
+        .collect();
+    assert_eq!(best, [(Quantization::Fp4, "gpt-oss-120b", "96%".into(), 228), (Quantization::Fp8, "DeepSeek-V3.1", "92%".into(), 343)]);
+    let w = q.weights_example.as_ref().unwrap();
+    assert_eq!((w.model.as_str(), w.gigabytes.iter().map(|g| g.1).collect::<Vec<_>>()), ("openai/gpt-oss-120b", vec![240.0, 120.0, 60.0]));
+}
+
+/// §1.1 [now]: counts and the four hero tiles.
+#[test]
+fn overview_tiles() {
+    let (sweeps, recs) = published_records();
+    let o = overview(&recs, &sweeps, &Assumptions::default());
+    assert_eq!((o.models, o.fireworks, o.baseten, o.questions), (15, 5, 10, 25));
+    assert_eq!((o.fatal_models, o.unpriced_models, o.probed_unavailable), (2, 0, 2));
+    let b = o.best_accuracy.unwrap();
+    assert_eq!((recs[b.record].label.as_str(), pct(b.accuracy.estimate)), ("gpt-oss-120b", "96%".into()));
+    let c = o.cheapest_shipping.unwrap();
+    assert_eq!((recs[c.record].label.as_str(), fixed(c.cost_per_query, 6)), ("gpt-oss-120b", "0.000187".into()));
+    let s = o.savings_vs_gpt.unwrap();
+    assert_eq!(fixed(s.gpt_cost_per_query, 7), "0.0052374");
+    assert_eq!(pct(s.savings), "96%");
+}
+
+/// §1.5 "Latency under load" [now]: degradation ratios, with failures separated.
+#[rustfmt::skip]
+#[test]
+fn latency_under_load() {
+    let file = ConcurrencyFile::from_json(&bytes("baseten_perf.json"), "baseten_perf.json").unwrap();
+    let rep = load_report(&file, &Assumptions::default());
+    let ratios: Vec<(&str, String, Badge, usize)> = rep.models.iter().map(|m| {
+        let d = m.degradation.as_ref().unwrap();
+        (m.label.as_str(), fixed(d.ratio, 2), d.badge, d.failed_at_top)
+    }).collect();
+    assert_eq!(ratios, [
+        ("gpt-oss-120b", "0.99".into(), Badge::Ok, 9),
+        ("DeepSeek-V3.1", "5.16".into(), Badge::Bad, 5),
+        ("Kimi-K2.6", "1.16".into(), Badge::Ok, 0),
+    ]);
+    assert_eq!(rep.least_degraded, Some(0));
+    assert_eq!(rep.most_degraded, Some(1));
+    // Added: gpt-oss only looks flat because 9 of 25 calls were rate-limited at c=10.
+    assert_eq!(rep.least_degraded_without_failures, Some(2));
+    // Every level: successful-call p50 equals the file's p50; errors and accuracy recounted.
+    let mut levels = Vec::new();
+    for m in &rep.models {
+        for l in &m.levels {
+            let stated = file.runs.iter().find(|r| r.model == m.model && r.concurrency == l.concurrency).unwrap();
+            assert!((l.ok_latency.p50_ms.unwrap() - stated.p50_ms.unwrap()).abs() < 1e-6, "{} c={}", m.label, l.concurrency);
+            assert!((l.ok_latency.p99_ms.unwrap() - stated.p99_ms.unwrap()).abs() < 1e-6);
+            assert!((l.accuracy.unwrap().estimate - stated.accuracy.unwrap()).abs() < 1e-12);
+            assert!((l.throughput_qps.unwrap() - stated.throughput_qps.unwrap()).abs() < 1e-9);
+            assert!(l.ok_latency.p99_indicative_only, "25 calls: p99 is indicative only");
+            levels.push((l.concurrency, l.completed, l.errors, l.errors_by_class.get(&Outcome::RateLimited).copied().unwrap_or(0)));
+        }
+    }
+    assert_eq!(levels, [(1, 25, 0, 0), (5, 22, 3, 3), (10, 16, 9, 9), (1, 25, 0, 0), (5, 23, 2, 2), (10, 20, 5, 5), (1, 25, 0, 0), (5, 25, 0, 0), (10, 25, 0, 0)]);
+    // Accuracy under load: gpt-oss falls from 92 % to 56 % at c=10 — a real drop (paired test).
+    let g = rep.models[0].degradation.as_ref().unwrap();
+    assert_eq!(pct(rep.models[0].levels[2].accuracy.unwrap().estimate), "56%");
+    assert_eq!(g.accuracy_change.verdict, Verdict::BBetter);
+}
+
+/// §1.7 [now]: the three sequential runs — as the original pooled them, and honestly.
+#[rustfmt::skip]
+#[test]
+fn sequential_latency_runs() {
+    let files: Vec<(String, SequentialFile)> = ["perf_compact_1.json", "perf_compact_2.json", "perf_compact_3.json"]
+        .iter()
+        .map(|f| (f.to_string(), SequentialFile::from_json(&bytes(f), f).unwrap()))
+        .collect();
+    let runs: Vec<(String, &SequentialFile)> = files.iter().map(|(n, f)| (n.clone(), f)).collect();
+    let rep = sequential_report(&runs, &Assumptions::default());
+    let p = &rep.as_published;
+    assert_eq!((p.calls, p.runs), (30, 3));
+    assert_eq!((thousands(p.p50_ms.unwrap()), thousands(p.p90_ms.unwrap()), thousands(p.p99_ms.unwrap())), ("6,182".into(), "39,326".into(), "39,599".into()));
+    assert_eq!(pct(p.under_target_share.unwrap()), "23%");
+    // README's interpolated median over the same 30 calls.
+    assert_eq!(thousands(rep.pooled_all.p50_ms.unwrap()), "6,276");
+    // The static table: each run's stated p50/p90 (failures included) per file.
+    let table: Vec<(String, String, u32)> = rep.runs.iter().map(|r| (thousands(r.all_latency.p50_ms.unwrap()), thousands(r.all_latency.p90_ms.unwrap()), r.accuracy.unwrap().successes)).collect();
+    assert_eq!(table, [("9,067".into(), "22,065".into(), 10), ("8,297".into(), "39,673".into(), 6), ("4,058".into(), "17,935".into(), 10)]);
+    // The file has four 429s in run 2 (the original's static text said three).
+    assert_eq!((rep.runs[1].failed, rep.failed, rep.failed_by_class.get(&Outcome::RateLimited).copied()), (4, 4, Some(4)));
+    // Fixed: failed calls kept out of latency. 26 successful calls: p50 6,125 ms, 27 % under 3 s.
+    assert_eq!((rep.pooled_ok.samples, thousands(rep.pooled_ok.p50_ms.unwrap()), pct(rep.pooled_ok.under_target_share.unwrap())), (26, "6,125".into(), "27%".into()));
+    assert_eq!(thousands(rep.runs[1].ok_latency.p50_ms.unwrap()), "5,759");
+    assert_eq!((rep.best_run, rep.best_run_p50_ms.map(thousands)), (Some(2), Some("4,058".into())));
+    assert_eq!(rep.meets_target, Some(false));
+}
+
+/// §1.6 [now]: the agent run and the baseline, from their files.
+#[rustfmt::skip]
+#[test]
+fn quality_from_the_agent_and_baseline_files() {
+    let eval = AgentEval::from_json(&bytes("agent_eval.json"), "agent_eval.json").unwrap();
+    let b = agent_board(&eval);
+    let sets: Vec<(&str, u32, u32)> = b.sets.iter().map(|(s, x)| (s.as_str(), x.correct, x.total)).collect();
+    assert_eq!(sets, [("dev", 10, 10), ("synth", 14, 15)]);
+    assert_eq!((b.combined.correct, b.combined.total, b.combined.percent()), (24, 25, Some(96)));
+    assert_eq!(b.misses.iter().map(|m| m.qid.as_str()).collect::<Vec<_>>(), ["s_014"]);
+    assert_eq!(b.misses[0].outcome, Outcome::WrongRows);
+    assert_eq!((b.median_latency_ms, b.repairs), (Some(1938.0), 0));
+    assert_eq!(b.by_tier.iter().map(|(t, s)| (*t, s.correct, s.total)).collect::<Vec<_>>(), [(1, 8, 8), (2, 12, 12), (3, 4, 5)]);
+    assert!(b.stated_mismatches.is_empty(), "{:?}", b.stated_mismatches);
+    let log = evaluation_log(&eval, "agent_eval.json");
+    assert_eq!(log.len(), 2 + 1 + 2 + 25 + 2 + 3 + 1);
+    assert!(log.contains(&"dev 10/10 · synth 14/15 · combined 24/25 (96%)".to_string()));
+    assert!(log.contains(&"median latency: 1938 ms · repair turns used: 0".to_string()));
+
+    // The baseline's "2/10", read from its file instead of typed in.
+    let base = BaselineResults::from_json(&bytes("baseline_results.json"), "baseline_results.json").unwrap();
+    let s = baseline_score(&base);
+    assert_eq!((s.score.correct, s.score.total, s.stated.as_deref(), s.stated_agrees), (2, 10, Some("2/10"), Some(true)));
+    assert_eq!(s.by_tier.iter().map(|(t, x)| (*t, x.correct, x.total)).collect::<Vec<_>>(), [(1, 2, 4), (2, 0, 4), (3, 0, 2)]);
+    assert_eq!(s.failures_by_class.iter().map(|(o, n)| (*o, *n)).collect::<Vec<_>>(), [(Outcome::RateLimited, 1), (Outcome::SqlError, 7)]);
+    // Added: on the 10 shared questions the agent's lead is real: 8 vs 0 → p = 2/2⁸.
+    let c = baseline_vs_agent(&eval, &base);
+    assert_eq!((c.paired, c.only_a, c.only_b, c.verdict), (10, 8, 0, Verdict::ABetter));
+    assert!((c.p_value - 2.0 / 256.0).abs() < 1e-12);
+}
+
+/// The failure taxonomy per platform (the per-file counts are asserted by the agent's tests).
+#[rustfmt::skip]
+#[test]
+fn failure_taxonomy_per_platform() {
+    let (sweeps, recs) = published_records();
+    let gold = gold_rows();
+    let t = taxonomy(&recs, &sweeps, |q| gold.get(q));
+    use Outcome::*;
+    assert_eq!(t.columns, [NoSql, InvalidJson, SqlError, WrongShape, WrongRows, RateLimited, ServerError, Correct]);
+    let row = |label: &str| t.by_platform.iter().find(|p| p.label == label).unwrap();
+    let counts = |label: &str| t.columns.iter().map(|o| row(label).count(*o)).collect::<Vec<_>>();
+    assert_eq!(counts("Baseten"), [27, 11, 3, 20, 1, 19, 9, 160]);
+    assert_eq!(counts("Fireworks"), [3, 0, 2, 11, 0, 0, 0, 109]);
+    assert_eq!((row("Baseten").questions, row("Fireworks").questions), (250, 125));
+    // Per model, e.g. MiniMax-M2.5: all 25 are "no SQL" (empty replies after reasoning).
+    let (mm, _) = by_label(&recs, "MiniMax-M2.5");
+    assert_eq!(t.by_model[mm].count(NoSql), 25);
+    // Correct counts equal the records' accuracy numerators.
+    for (r, m) in recs.iter().zip(&t.by_model) {
+        assert_eq!(m.count(Correct), r.summary.correct, "{}", r.label);
+    }
+}
