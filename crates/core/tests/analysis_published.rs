@@ -34,13 +34,15 @@ fn pct(x: f64) -> String {
     format!("{}%", (x * 100.0).round() as i64)
 }
 
+/// (label, acc %, JSON ok %, TTFT ms, lat p50, p90, pt/ct, cpq 6 dp or "—", estimate)
+type Row = (&'static str, i64, i64, Option<i64>, i64, i64, (i64, i64), &'static str, bool);
+
 /// §5 "[now] record summary": the normalised records, in load order.
 #[rustfmt::skip]
 #[test]
 fn records_as_the_original_normalised_them() {
     let (_, recs) = published_records();
-    // (label, acc %, JSON ok %, TTFT ms, lat p50, p90, pt/ct, cpq 6 dp or "—", estimate)
-    let want: [(&str, i64, i64, Option<i64>, i64, i64, (i64, i64), &str, bool); 15] = [
+    let want: [Row; 15] = [
         ("gpt-oss-120b", 96, 100, Some(228), 1226, 2136, (763, 222), "0.000187", false),
         ("DeepSeek-V3.1", 92, 96, Some(343), 982, 2780, (735, 87), "0.000497", false),
         ("GLM-4.7", 64, 92, Some(295), 679, 2002, (617, 69), "0.000225", false),

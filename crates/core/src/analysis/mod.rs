@@ -8,6 +8,7 @@
 
 pub mod assumptions;
 pub mod cost;
+pub mod format;
 pub mod frontier;
 pub mod insights;
 pub mod intervals;

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::intervals::{wilson, ProportionInterval};
+use super::intervals::{median_interval, wilson, MedianInterval, ProportionInterval};
 use crate::summary::{summarize, ModelSummary};
 use crate::sweep::{Platform, PriceSource, Pricing, Source, SweepFile};
 
@@ -33,6 +33,11 @@ pub struct Record {
     pub notes: Option<String>,
     /// Per question: (qid, correct), in trace order — the input of paired tests.
     pub results: Vec<(String, bool)>,
+    /// Distribution-free 95 % interval of the latency median (same calls as
+    /// `summary.median_latency_ms`: latency > 0, failed calls included).
+    pub latency_p50_interval: Option<MedianInterval>,
+    /// The same for the TTFT median.
+    pub ttft_p50_interval: Option<MedianInterval>,
     /// Index of the sweep in the input slice, and of the model run inside it.
     pub sweep_index: usize,
     pub run_index: usize,
@@ -127,6 +132,19 @@ pub fn records(sweeps: &[SweepFile]) -> Vec<Record> {
                     .iter()
                     .map(|t| (t.qid.clone(), t.correct))
                     .collect(),
+                latency_p50_interval: median_interval(
+                    &run.traces
+                        .iter()
+                        .filter_map(|t| t.timing.latency_ms)
+                        .filter(|l| *l > 0.0)
+                        .collect::<Vec<_>>(),
+                ),
+                ttft_p50_interval: median_interval(
+                    &run.traces
+                        .iter()
+                        .filter_map(|t| t.timing.ttft_ms)
+                        .collect::<Vec<_>>(),
+                ),
                 sweep_index: si,
                 run_index: ri,
             });
@@ -322,6 +340,10 @@ mod tests {
         assert!(recs[1].is_fatal() && !recs[0].is_fatal());
         assert_eq!(recs[0].results.len(), 25);
         assert_eq!((recs[2].sweep_index, recs[2].run_index), (1, 0));
+        // Latencies 1000..1240 ms: the median interval is the 8th and 18th of 25.
+        let lat = recs[0].latency_p50_interval.as_ref().unwrap();
+        assert_eq!((lat.median, lat.lo, lat.hi), (1120.0, 1070.0, 1170.0));
+        assert!(recs[0].ttft_p50_interval.as_ref().unwrap().reaches_95);
         let ci = recs[0].accuracy_interval().unwrap();
         assert!((ci.lo - 0.804559).abs() < 1e-5);
     }
