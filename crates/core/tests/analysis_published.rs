@@ -492,3 +492,51 @@ fn failure_taxonomy_per_platform() {
         assert_eq!(m.count(Correct), r.summary.correct, "{}", r.label);
     }
 }
+
+/// The Roadmap's data-derived limitations on the published data.
+#[test]
+fn limitations_from_the_published_data() {
+    use sqlsweep_core::analysis::limitations::{limitations, LimitationKind::*};
+    let (sweeps, recs) = published_records();
+    let a = Assumptions::default();
+    let perf = ConcurrencyFile::from_json(&bytes("baseten_perf.json"), "baseten_perf.json").unwrap();
+    let load = load_report(&perf, &a);
+    let files: Vec<(String, SequentialFile)> = ["perf_compact_1.json", "perf_compact_2.json", "perf_compact_3.json"]
+        .iter()
+        .map(|f| (f.to_string(), SequentialFile::from_json(&bytes(f), f).unwrap()))
+        .collect();
+    let runs: Vec<(String, &SequentialFile)> = files.iter().map(|(n, f)| (n.clone(), f)).collect();
+    let seq = sequential_report(&runs, &a);
+    let l = limitations(&recs, &sweeps, Some(&load), Some(&seq));
+    let kinds: Vec<_> = l.iter().map(|x| x.kind).collect();
+    assert_eq!(
+        kinds,
+        [FatalModels, PromotionalPrices, EstimatedPrices, UnavailableModels, SampleSize, FailedCalls, SmallLatencySamples, LoadFailures, FailedCalls]
+    );
+    assert!(l[0].text.starts_with("MiniMax-M2.5 and GLM-5 never answered"));
+    assert!(l[1].text.starts_with("GLM-5.1 priced at $0"));
+    assert!(l[2].text.starts_with("4 models are priced with a proxied or estimated rate (kimi-k2p5, deepseek-v4-pro, glm-5p1 and minimax-m2p7)"));
+    assert_eq!(l[3].text, "Probed but unavailable, so not benchmarked: glm-5 (404), qwen3-8b (404).");
+    assert!(l[4].text.contains("±18 points"), "{}", l[4].text); // Nemotron 11/25: 26.7–62.9 %
+    // GLM-4.7 (2) and Kimi-K2.5 (1) were rate-limited in the Baseten sweep.
+    assert!(l[5].text.starts_with("3 calls failed in transport (3 rate-limited)"), "{}", l[5].text);
+    assert!(l[6].text.contains("as few as 16 successful calls"), "{}", l[6].text);
+    assert!(l[7].text.starts_with("19 calls failed under load"), "{}", l[7].text);
+    assert_eq!(l[8].text, "4 of 30 sequential latency calls failed; the latency figures exclude them.");
+}
+
+/// Every published file other than sweeps loads, including the separate Kimi run.
+#[test]
+fn published_files_load() {
+    let kimi = SequentialFile::from_json(&bytes("perf_kimi.json"), "perf_kimi.json").unwrap();
+    assert_eq!((kimi.first().rows.len(), kimi.first().model.as_str()), (10, "accounts/fireworks/models/kimi-k2p6"));
+    let perf = ConcurrencyFile::from_json(&bytes("baseten_perf.json"), "baseten_perf.json").unwrap();
+    assert_eq!((perf.runs.len(), perf.runs.iter().map(|r| r.rows.len()).sum::<usize>()), (9, 225));
+    // A sweep is not a concurrency file: the error names the file and what is missing.
+    let e = ConcurrencyFile::from_json(&bytes("baseten_sweep.json"), "baseten_sweep.json").unwrap_err();
+    assert_eq!((e.file.as_str(), e.path.as_str()), ("baseten_sweep.json", "$"));
+    assert!(e.message.contains("missing field `runs`"), "{e}");
+    let truncated = &bytes("agent_eval.json")[..500];
+    let e = AgentEval::from_json(truncated, "agent_eval.json").unwrap_err();
+    assert!(e.message.contains("not valid JSON"), "{e}");
+}

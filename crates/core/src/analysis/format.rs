@@ -36,7 +36,9 @@ fn finite(x: Option<f64>) -> Option<f64> {
 
 /// A share as a whole percentage: 0.96 → "96%".
 pub fn pct(x: Option<f64>) -> String {
-    finite(x).map_or(MISSING.into(), |v| format!("{}%", round_half_up(v * 100.0) as i64))
+    finite(x).map_or(MISSING.into(), |v| {
+        format!("{}%", round_half_up(v * 100.0) as i64)
+    })
 }
 
 /// A proportion with its interval: "96% (80–99%)".
@@ -56,7 +58,9 @@ pub fn fraction(correct: u32, total: u32) -> String {
 
 /// Milliseconds: 1231.6 → "1,232 ms".
 pub fn ms(x: Option<f64>) -> String {
-    finite(x).map_or(MISSING.into(), |v| format!("{} ms", thousands(round_half_up(v) as i64)))
+    finite(x).map_or(MISSING.into(), |v| {
+        format!("{} ms", thousands(round_half_up(v) as i64))
+    })
 }
 
 /// A cost per query, 6 decimals: "$0.000187".

@@ -13,6 +13,7 @@ pub mod frontier;
 pub mod insights;
 pub mod intervals;
 pub mod latency;
+pub mod limitations;
 pub mod matrix;
 pub mod overview;
 pub mod platforms;

@@ -257,6 +257,71 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
+/// A gold question as the cards need it (borrowed from the gold set).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuestionRef<'a> {
+    pub id: &'a str,
+    pub question: &'a str,
+    pub tier: u8,
+    pub pattern: Option<&'a str>,
+}
+
+/// One question card of the Quality view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionCard {
+    pub id: String,
+    /// "dev" or "synth" — from the agent run when it has the question, else from the id
+    /// (`q_…` dev, `s_…` synthetic).
+    pub set: String,
+    pub tier: u8,
+    /// The SQL pattern, or for questions without one the tier's word
+    /// (1 easy, 2 intermediate, 3 advanced).
+    pub kind: String,
+    pub question: String,
+    /// The agent run's verdict; `None` when it did not run this question.
+    pub agent_correct: Option<bool>,
+}
+
+/// The word for a difficulty tier.
+pub fn tier_word(tier: u8) -> String {
+    match tier {
+        1 => "easy".into(),
+        2 => "intermediate".into(),
+        3 => "advanced".into(),
+        t => format!("tier {t}"),
+    }
+}
+
+/// Cards for the gold questions, in gold order, with the agent's verdicts.
+pub fn question_cards<'a>(
+    questions: impl IntoIterator<Item = QuestionRef<'a>>,
+    eval: Option<&AgentEval>,
+) -> Vec<QuestionCard> {
+    questions
+        .into_iter()
+        .map(|q| {
+            let result = eval.and_then(|e| verdict(e, q.id));
+            let set = result.map(|r| r.set.clone()).unwrap_or_else(|| {
+                if q.id.starts_with("s_") {
+                    "synth".into()
+                } else {
+                    "dev".into()
+                }
+            });
+            QuestionCard {
+                id: q.id.to_string(),
+                set,
+                tier: q.tier,
+                kind: q
+                    .pattern
+                    .map_or_else(|| tier_word(q.tier), |p| p.replace('_', " ")),
+                question: q.question.to_string(),
+                agent_correct: result.map(|r| r.correct),
+            }
+        })
+        .collect()
+}
+
 /// The customer baseline's score, recounted from its per-question entries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaselineScore {
@@ -452,6 +517,21 @@ mod tests {
                 "wrote agent_eval.json"
             ]
         );
+    }
+
+    #[rustfmt::skip]
+    #[test]
+    fn cards() {
+        let e = eval();
+        let qs = [
+            QuestionRef { id: "q_001", question: "Top genres?", tier: 1, pattern: None },
+            QuestionRef { id: "s_001", question: "Longer than average?", tier: 3, pattern: Some("scalar_subquery") },
+            QuestionRef { id: "s_099", question: "Not run", tier: 4, pattern: None },
+        ];
+        let cards = question_cards(qs, Some(&e));
+        let got: Vec<(&str, &str, &str, Option<bool>)> = cards.iter().map(|c| (c.id.as_str(), c.set.as_str(), c.kind.as_str(), c.agent_correct)).collect();
+        assert_eq!(got, [("q_001", "dev", "easy", Some(true)), ("s_001", "synth", "scalar subquery", Some(false)), ("s_099", "synth", "tier 4", None)]);
+        assert_eq!(question_cards(qs, None)[0].agent_correct, None);
     }
 
     fn entry(qid: &str, tier: u8, correct: bool, error: Option<&str>, sql: &str) -> BaselineEntry {
