@@ -15,7 +15,9 @@ use sqlsweep_core::analysis::latency::{load_report, sequential_report, Badge};
 use sqlsweep_core::analysis::matrix::{matrix, Sort};
 use sqlsweep_core::analysis::overview::overview;
 use sqlsweep_core::analysis::platforms::{platform_comparison, probed_unavailable, Side, Variant};
-use sqlsweep_core::analysis::quality::{agent_board, baseline_score, baseline_vs_agent, evaluation_log};
+use sqlsweep_core::analysis::quality::{
+    agent_board, baseline_score, baseline_vs_agent, evaluation_log,
+};
 use sqlsweep_core::analysis::records::{PlatformFilter, Record};
 use sqlsweep_core::analysis::taxonomy::taxonomy;
 use sqlsweep_core::outcome::Outcome;
@@ -35,7 +37,17 @@ fn pct(x: f64) -> String {
 }
 
 /// (label, acc %, JSON ok %, TTFT ms, lat p50, p90, pt/ct, cpq 6 dp or "—", estimate)
-type Row = (&'static str, i64, i64, Option<i64>, i64, i64, (i64, i64), &'static str, bool);
+type Row = (
+    &'static str,
+    i64,
+    i64,
+    Option<i64>,
+    i64,
+    i64,
+    (i64, i64),
+    &'static str,
+    bool,
+);
 
 /// §5 "[now] record summary": the normalised records, in load order.
 #[rustfmt::skip]
@@ -89,7 +101,10 @@ fn records_as_the_original_normalised_them() {
 fn matrix_default_order_winner_and_filter() {
     let (_, recs) = published_records();
     let m = matrix(&recs, &PlatformFilter::All, Sort::default());
-    assert_eq!(m.winner.map(|w| recs[w].label.as_str()), Some("gpt-oss-120b"));
+    assert_eq!(
+        m.winner.map(|w| recs[w].label.as_str()),
+        Some("gpt-oss-120b")
+    );
     assert_eq!(
         labels(&recs, &m.rows[..4]),
         ["gpt-oss-120b", "DeepSeek-V3.1", "Kimi-K2.5", "kimi-k2p6"],
@@ -97,7 +112,11 @@ fn matrix_default_order_winner_and_filter() {
     );
     // Deliberate change: the two fatal-error models sort last (no measurement), not as 0 %.
     assert_eq!(labels(&recs, &m.rows[13..]), ["MiniMax-M2.5", "GLM-5"]);
-    let fw = matrix(&recs, &PlatformFilter::Only(Platform::Fireworks), Sort::default());
+    let fw = matrix(
+        &recs,
+        &PlatformFilter::Only(Platform::Fireworks),
+        Sort::default(),
+    );
     assert_eq!((fw.shown, fw.total), (5, 15));
     assert_eq!(fw.winner.map(|w| recs[w].label.as_str()), Some("kimi-k2p5"));
 }
@@ -270,9 +289,16 @@ fn build_vs_buy_at_30k_and_300k() {
 fn pareto_frontier_of_the_published_sweeps() {
     let (_, recs) = published_records();
     let f = frontier(&recs, &PlatformFilter::All);
-    assert_eq!(labels(&recs, &f.frontier), ["Nemotron-120B-A12B", "gpt-oss-120b"]);
+    assert_eq!(
+        labels(&recs, &f.frontier),
+        ["Nemotron-120B-A12B", "gpt-oss-120b"]
+    );
     assert_eq!(f.points.len(), 12);
-    let excluded: Vec<String> = f.excluded.iter().map(|(i, _)| recs[*i].label.clone()).collect();
+    let excluded: Vec<String> = f
+        .excluded
+        .iter()
+        .map(|(i, _)| recs[*i].label.clone())
+        .collect();
     assert_eq!(excluded, ["MiniMax-M2.5", "GLM-5", "GLM-5.1"]);
     // Beyond the 95 % intervals only GLM-4.7 (64 %, upper bound 79.8 %) is worse than
     // gpt-oss-120b (96 %, lower bound 80.5 %) while also costing more.
@@ -280,9 +306,17 @@ fn pareto_frontier_of_the_published_sweeps() {
         .points
         .iter()
         .filter(|p| !p.clearly_dominated_by.is_empty())
-        .map(|p| (recs[p.record].label.clone(), labels(&recs, &p.clearly_dominated_by)))
+        .map(|p| {
+            (
+                recs[p.record].label.clone(),
+                labels(&recs, &p.clearly_dominated_by),
+            )
+        })
         .collect();
-    assert_eq!(clearly, [("GLM-4.7".to_string(), vec!["gpt-oss-120b".to_string()])]);
+    assert_eq!(
+        clearly,
+        [("GLM-4.7".to_string(), vec!["gpt-oss-120b".to_string()])]
+    );
     // The Fireworks-only frontier: kimi-k2p5 (cheapest at the top accuracy) alone.
     let fw = frontier(&recs, &PlatformFilter::Only(Platform::Fireworks));
     assert_eq!(labels(&recs, &fw.frontier), ["kimi-k2p5"]);
@@ -361,12 +395,24 @@ fn insights_of_the_published_sweeps() {
 fn overview_tiles() {
     let (sweeps, recs) = published_records();
     let o = overview(&recs, &sweeps, &Assumptions::default());
-    assert_eq!((o.models, o.fireworks, o.baseten, o.questions), (15, 5, 10, 25));
-    assert_eq!((o.fatal_models, o.unpriced_models, o.probed_unavailable), (2, 0, 2));
+    assert_eq!(
+        (o.models, o.fireworks, o.baseten, o.questions),
+        (15, 5, 10, 25)
+    );
+    assert_eq!(
+        (o.fatal_models, o.unpriced_models, o.probed_unavailable),
+        (2, 0, 2)
+    );
     let b = o.best_accuracy.unwrap();
-    assert_eq!((recs[b.record].label.as_str(), pct(b.accuracy.estimate)), ("gpt-oss-120b", "96%".into()));
+    assert_eq!(
+        (recs[b.record].label.as_str(), pct(b.accuracy.estimate)),
+        ("gpt-oss-120b", "96%".into())
+    );
     let c = o.cheapest_shipping.unwrap();
-    assert_eq!((recs[c.record].label.as_str(), fixed(c.cost_per_query, 6)), ("gpt-oss-120b", "0.000187".into()));
+    assert_eq!(
+        (recs[c.record].label.as_str(), fixed(c.cost_per_query, 6)),
+        ("gpt-oss-120b", "0.000187".into())
+    );
     let s = o.savings_vs_gpt.unwrap();
     assert_eq!(fixed(s.gpt_cost_per_query, 7), "0.0052374");
     assert_eq!(pct(s.savings), "96%");
@@ -499,42 +545,97 @@ fn limitations_from_the_published_data() {
     use sqlsweep_core::analysis::limitations::{limitations, LimitationKind::*};
     let (sweeps, recs) = published_records();
     let a = Assumptions::default();
-    let perf = ConcurrencyFile::from_json(&bytes("baseten_perf.json"), "baseten_perf.json").unwrap();
+    let perf =
+        ConcurrencyFile::from_json(&bytes("baseten_perf.json"), "baseten_perf.json").unwrap();
     let load = load_report(&perf, &a);
-    let files: Vec<(String, SequentialFile)> = ["perf_compact_1.json", "perf_compact_2.json", "perf_compact_3.json"]
-        .iter()
-        .map(|f| (f.to_string(), SequentialFile::from_json(&bytes(f), f).unwrap()))
-        .collect();
+    let files: Vec<(String, SequentialFile)> = [
+        "perf_compact_1.json",
+        "perf_compact_2.json",
+        "perf_compact_3.json",
+    ]
+    .iter()
+    .map(|f| {
+        (
+            f.to_string(),
+            SequentialFile::from_json(&bytes(f), f).unwrap(),
+        )
+    })
+    .collect();
     let runs: Vec<(String, &SequentialFile)> = files.iter().map(|(n, f)| (n.clone(), f)).collect();
     let seq = sequential_report(&runs, &a);
     let l = limitations(&recs, &sweeps, Some(&load), Some(&seq));
     let kinds: Vec<_> = l.iter().map(|x| x.kind).collect();
     assert_eq!(
         kinds,
-        [FatalModels, PromotionalPrices, EstimatedPrices, UnavailableModels, SampleSize, FailedCalls, SmallLatencySamples, LoadFailures, FailedCalls]
+        [
+            FatalModels,
+            PromotionalPrices,
+            EstimatedPrices,
+            UnavailableModels,
+            SampleSize,
+            FailedCalls,
+            SmallLatencySamples,
+            LoadFailures,
+            FailedCalls
+        ]
     );
-    assert!(l[0].text.starts_with("MiniMax-M2.5 and GLM-5 never answered"));
+    assert!(l[0]
+        .text
+        .starts_with("MiniMax-M2.5 and GLM-5 never answered"));
     assert!(l[1].text.starts_with("GLM-5.1 priced at $0"));
     assert!(l[2].text.starts_with("4 models are priced with a proxied or estimated rate (kimi-k2p5, deepseek-v4-pro, glm-5p1 and minimax-m2p7)"));
-    assert_eq!(l[3].text, "Probed but unavailable, so not benchmarked: glm-5 (404), qwen3-8b (404).");
+    assert_eq!(
+        l[3].text,
+        "Probed but unavailable, so not benchmarked: glm-5 (404), qwen3-8b (404)."
+    );
     assert!(l[4].text.contains("±18 points"), "{}", l[4].text); // Nemotron 11/25: 26.7–62.9 %
-    // GLM-4.7 (2) and Kimi-K2.5 (1) were rate-limited in the Baseten sweep.
-    assert!(l[5].text.starts_with("3 calls failed in transport (3 rate-limited)"), "{}", l[5].text);
-    assert!(l[6].text.contains("as few as 16 successful calls"), "{}", l[6].text);
-    assert!(l[7].text.starts_with("19 calls failed under load"), "{}", l[7].text);
-    assert_eq!(l[8].text, "4 of 30 sequential latency calls failed; the latency figures exclude them.");
+                                                                // GLM-4.7 (2) and Kimi-K2.5 (1) were rate-limited in the Baseten sweep.
+    assert!(
+        l[5].text
+            .starts_with("3 calls failed in transport (3 rate-limited)"),
+        "{}",
+        l[5].text
+    );
+    assert!(
+        l[6].text.contains("as few as 16 successful calls"),
+        "{}",
+        l[6].text
+    );
+    assert!(
+        l[7].text.starts_with("19 calls failed under load"),
+        "{}",
+        l[7].text
+    );
+    assert_eq!(
+        l[8].text,
+        "4 of 30 sequential latency calls failed; the latency figures exclude them."
+    );
 }
 
 /// Every published file other than sweeps loads, including the separate Kimi run.
 #[test]
 fn published_files_load() {
     let kimi = SequentialFile::from_json(&bytes("perf_kimi.json"), "perf_kimi.json").unwrap();
-    assert_eq!((kimi.first().rows.len(), kimi.first().model.as_str()), (10, "accounts/fireworks/models/kimi-k2p6"));
-    let perf = ConcurrencyFile::from_json(&bytes("baseten_perf.json"), "baseten_perf.json").unwrap();
-    assert_eq!((perf.runs.len(), perf.runs.iter().map(|r| r.rows.len()).sum::<usize>()), (9, 225));
+    assert_eq!(
+        (kimi.first().rows.len(), kimi.first().model.as_str()),
+        (10, "accounts/fireworks/models/kimi-k2p6")
+    );
+    let perf =
+        ConcurrencyFile::from_json(&bytes("baseten_perf.json"), "baseten_perf.json").unwrap();
+    assert_eq!(
+        (
+            perf.runs.len(),
+            perf.runs.iter().map(|r| r.rows.len()).sum::<usize>()
+        ),
+        (9, 225)
+    );
     // A sweep is not a concurrency file: the error names the file and what is missing.
-    let e = ConcurrencyFile::from_json(&bytes("baseten_sweep.json"), "baseten_sweep.json").unwrap_err();
-    assert_eq!((e.file.as_str(), e.path.as_str()), ("baseten_sweep.json", "$"));
+    let e =
+        ConcurrencyFile::from_json(&bytes("baseten_sweep.json"), "baseten_sweep.json").unwrap_err();
+    assert_eq!(
+        (e.file.as_str(), e.path.as_str()),
+        ("baseten_sweep.json", "$")
+    );
     assert!(e.message.contains("missing field `runs`"), "{e}");
     let truncated = &bytes("agent_eval.json")[..500];
     let e = AgentEval::from_json(truncated, "agent_eval.json").unwrap_err();

@@ -313,7 +313,9 @@ mod tests {
             "{}",
             l[5].text
         );
-        assert!(l[5].text.contains("needs at least 6 questions that only one of two models got right"));
+        assert!(l[5]
+            .text
+            .contains("needs at least 6 questions that only one of two models got right"));
         assert_eq!(l[6].text, "1 call failed in transport (1 rate-limited) in models that otherwise ran; they count as wrong answers.");
         assert!(limitations(&[], &[], None, None).is_empty());
     }

@@ -48,9 +48,16 @@ pub fn rows_from_json(v: &Value) -> Option<ResultSet> {
     };
     let rows = arr
         .iter()
-        .map(|r| r.as_object().map(|o| o.values().filter_map(Cell::from_json).collect()))
+        .map(|r| {
+            r.as_object()
+                .map(|o| o.values().filter_map(Cell::from_json).collect())
+        })
         .collect::<Option<Vec<Vec<Cell>>>>()?;
-    Some(ResultSet { columns, rows, truncated: false })
+    Some(ResultSet {
+        columns,
+        rows,
+        truncated: false,
+    })
 }
 
 /// Reads a published v2 sweep into our schema.
@@ -73,7 +80,11 @@ pub fn load_published(file: &str) -> SweepFile {
                     output: p["output"].as_f64().unwrap(),
                     source: PriceSource::Published,
                 }),
-                (_, Platform::Fireworks) => Some(Pricing { input: 0.95, output: 4.0, source: PriceSource::Proxy }),
+                (_, Platform::Fireworks) => Some(Pricing {
+                    input: 0.95,
+                    output: 4.0,
+                    source: PriceSource::Proxy,
+                }),
                 _ => None,
             };
             let traces = r["traces"]
@@ -91,7 +102,11 @@ pub fn load_published(file: &str) -> SweepFile {
                         sql: s("sql"),
                         result: rows_from_json(&t["rows"]),
                         correct: t["correct"].as_bool().unwrap(),
-                        timing: Timing { ttft_ms: t["ttft_ms"].as_f64(), latency_ms: t["latency_ms"].as_f64(), ..Timing::default() },
+                        timing: Timing {
+                            ttft_ms: t["ttft_ms"].as_f64(),
+                            latency_ms: t["latency_ms"].as_f64(),
+                            ..Timing::default()
+                        },
                         prompt_tokens: t["prompt_tokens"].as_u64(),
                         completion_tokens: t["completion_tokens"].as_u64(),
                         cost_usd: t["cost_usd"].as_f64(),
@@ -105,7 +120,10 @@ pub fn load_published(file: &str) -> SweepFile {
                 platform: Some(platform.clone()),
                 pricing,
                 traces,
-                recorded: Some(RecordedSummary { notes: r["notes"].as_str().map(str::to_string), ..RecordedSummary::default() }),
+                recorded: Some(RecordedSummary {
+                    notes: r["notes"].as_str().map(str::to_string),
+                    ..RecordedSummary::default()
+                }),
             }
         })
         .collect();
@@ -113,7 +131,10 @@ pub fn load_published(file: &str) -> SweepFile {
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|p| ProbedModel { model: p["model"].as_str().unwrap().into(), error: p["error"].as_str().unwrap().into() })
+                .map(|p| ProbedModel {
+                    model: p["model"].as_str().unwrap().into(),
+                    error: p["error"].as_str().unwrap().into(),
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -134,7 +155,10 @@ pub fn load_published(file: &str) -> SweepFile {
 
 /// The two published sweeps, Baseten first (the original's load order).
 pub fn published_sweeps() -> Vec<SweepFile> {
-    vec![load_published("baseten_sweep.json"), load_published("fireworks_sweep_v2.json")]
+    vec![
+        load_published("baseten_sweep.json"),
+        load_published("fireworks_sweep_v2.json"),
+    ]
 }
 
 pub fn published_records() -> (Vec<SweepFile>, Vec<Record>) {
@@ -146,10 +170,16 @@ pub fn published_records() -> (Vec<SweepFile>, Vec<Record>) {
 /// Gold result per question id (both gold files).
 pub fn gold_rows() -> BTreeMap<String, ResultSet> {
     let mut out = BTreeMap::new();
-    for file in ["dev_questions_with_answers.json", "synthetic_questions.json"] {
+    for file in [
+        "dev_questions_with_answers.json",
+        "synthetic_questions.json",
+    ] {
         let v: Value = serde_json::from_slice(&bytes(file)).unwrap();
         for q in v.as_array().unwrap() {
-            out.insert(q["id"].as_str().unwrap().to_string(), rows_from_json(&q["expected_result"]).unwrap());
+            out.insert(
+                q["id"].as_str().unwrap().to_string(),
+                rows_from_json(&q["expected_result"]).unwrap(),
+            );
         }
     }
     out
@@ -157,7 +187,10 @@ pub fn gold_rows() -> BTreeMap<String, ResultSet> {
 
 /// The record with this label.
 pub fn by_label<'a>(recs: &'a [Record], label: &str) -> (usize, &'a Record) {
-    recs.iter().enumerate().find(|(_, r)| r.label == label).unwrap_or_else(|| panic!("no record {label}"))
+    recs.iter()
+        .enumerate()
+        .find(|(_, r)| r.label == label)
+        .unwrap_or_else(|| panic!("no record {label}"))
 }
 
 /// `x` rounded to `dp` decimals, as text (what a display shows).
@@ -176,5 +209,9 @@ pub fn thousands(x: f64) -> String {
         }
         out.push(c);
     }
-    if n < 0 { format!("-{out}") } else { out }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
 }
