@@ -1,7 +1,7 @@
 //! The guarded SQL executor: the one place model-generated SQL runs, in the browser's
 //! worker and in the CLI alike.
 //!
-//! Model output is untrusted, so every query runs under four guards:
+//! Model output is untrusted, so every query runs under these guards:
 //! - **read-only**: the database image is opened read-only, `PRAGMA query_only` is on,
 //!   and an authorizer refuses every write, schema change, `ATTACH`/`DETACH`,
 //!   transaction control and any pragma outside a short list of read-only
@@ -17,7 +17,9 @@
 //!   (`SQLITE_LIMIT_LENGTH`, per connection), and SQLite's heap is capped at
 //!   [`HEAP_LIMIT_BYTES`] (`sqlite3_hard_heap_limit64`, which is *process-wide*: it also
 //!   bounds every other SQLite connection of the process). Within the step budget a
-//!   `group_concat` or `DISTINCT` over a cross join could otherwise take gigabytes.
+//!   `group_concat` over a cross join could otherwise build a 400 MB string;
+//! - **an optional caller deadline** ([`StopCheck`]): VM steps are deterministic but
+//!   not equal in cost, so adapters add a wall-clock limit, which core cannot read.
 //!
 //! BLOBs are returned as text (UTF-8 when they are, `X'…'` hex otherwise).
 
@@ -53,9 +55,9 @@ pub struct Limits {
 
 impl Limits {
     /// The default step budget. The slowest gold query (s_011, a correlated subquery
-    /// over Track) takes 14.0 million VM steps — about 1 s in WASM — and no published
-    /// trace takes more; 200 million leaves a ~14× margin (`tests/exec_budget.rs` fails
-    /// below 10×) while still stopping a runaway query after a bounded amount of work.
+    /// over Track) takes 14.03 million VM steps — about 1 s in WASM — and the slowest
+    /// published trace the same; 200 million leaves a ~14× margin (`tests/exec_budget.rs`
+    /// fails below 10×) while still stopping a runaway query after bounded work.
     pub const DEFAULT_MAX_VM_STEPS: u64 = 200_000_000;
     /// Enough for any whole Chinook table (the largest, PlaylistTrack, has 8,715 rows).
     pub const DEFAULT_MAX_ROWS: usize = 10_000;
