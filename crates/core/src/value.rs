@@ -45,7 +45,11 @@ impl Cell {
             Cell::Real(f) => {
                 let s = format!("{f:.4}");
                 let s = s.trim_end_matches('0').trim_end_matches('.');
-                if s.is_empty() || s == "-" { "0".to_string() } else { s.to_string() }
+                if s.is_empty() || s == "-" {
+                    "0".to_string()
+                } else {
+                    s.to_string()
+                }
             }
             Cell::Text(s) => s.clone(),
         }
