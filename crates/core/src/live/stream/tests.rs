@@ -229,7 +229,7 @@ fn reasoning_variants() {
     check(
         &sse(&[&t[0], &t[1], &t[2], &t[3], FINISH_WITH_USAGE, DONE]),
         Want {
-            content: "\nSELECT 1",
+            content: "SELECT 1",
             ..with_reasoning
         },
     );
