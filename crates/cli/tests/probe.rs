@@ -3,9 +3,10 @@
 //! ordering, not by wall-clock thresholds that could flake on a loaded machine) and
 //! that the key never appears in anything the CLI prints.
 
-use std::process::Command;
-
 use serde_json::Value;
+
+mod common;
+use common::probe;
 use sqlsweep_fixture::answers::Reply;
 use sqlsweep_fixture::{spawn_background, AnswerBook, BackgroundFixture, FixtureConfig};
 
@@ -28,49 +29,6 @@ fn fixture() -> BackgroundFixture {
         ..FixtureConfig::default()
     })
     .expect("fixture starts")
-}
-
-/// What one probe run printed.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(self.stdout.trim()).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not one JSON object ({e}): {}\nstderr: {}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-}
-
-fn probe(env: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sqlsweep"));
-    cmd.arg("probe").args(args);
-    for var in ["SQLSWEEP_API_KEY", "FIREWORKS_API_KEY", "BASETEN_API_KEY"] {
-        cmd.env_remove(var);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("sqlsweep runs");
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    // Key hygiene, for every run whatever its outcome.
-    for (_, v) in env {
-        if v.len() >= 8 {
-            assert!(!run.stdout.contains(v), "key in stdout: {}", run.stdout);
-            assert!(!run.stderr.contains(v), "key in stderr: {}", run.stderr);
-        }
-    }
-    run
 }
 
 fn probe_json(fx: &BackgroundFixture, model: &str, extra: &[&str]) -> (i32, Value) {
