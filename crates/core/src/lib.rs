@@ -2,6 +2,7 @@
 //! without I/O. No browser, terminal, clock or HTTP client in here — the web app
 //! and the CLI are adapters around this crate (see `ARCHITECTURE.md`).
 
+pub mod agent;
 pub mod live;
 pub mod outcome;
 pub mod stats;
