@@ -466,6 +466,10 @@ fn non_streamed_json_answers() {
         fail(Outcome::ServerError, "JSON response without choices"),
     );
     check(
+        r#"{"choices":[{"index":0,"message":{"role":"assistant","content":""}}]}"#,
+        fail(Outcome::CutStream, "JSON response without an answer or finish_reason"),
+    );
+    check(
         "{\"id\":",
         fail(Outcome::ServerError, "malformed JSON response"),
     );
