@@ -4,9 +4,19 @@
 
 pub mod agent;
 pub mod analysis;
+pub mod catalog;
+pub mod digest;
+#[cfg(feature = "sqlite")]
+pub mod exec;
+pub mod gold;
+pub mod live;
+pub mod manifest;
 pub mod outcome;
 pub mod published;
+pub mod records;
+pub mod scoring;
 pub mod stats;
 pub mod summary;
 pub mod sweep;
 pub mod value;
+pub mod verify;
