@@ -521,8 +521,8 @@ fn quality_from_the_agent_and_baseline_files() {
 #[test]
 fn failure_taxonomy_per_platform() {
     let (sweeps, recs) = published_records();
-    let gold = gold_rows();
-    let t = taxonomy(&recs, &sweeps, |q| gold.get(q));
+    let gold = gold_set();
+    let t = taxonomy(&recs, &sweeps, |q| gold.get(q).map(|g| &g.expected));
     use Outcome::*;
     assert_eq!(t.columns, [NoSql, InvalidJson, SqlError, WrongShape, WrongRows, RateLimited, ServerError, Correct]);
     let row = |label: &str| t.by_platform.iter().find(|p| p.label == label).unwrap();
@@ -640,4 +640,30 @@ fn published_files_load() {
     let truncated = &bytes("agent_eval.json")[..500];
     let e = AgentEval::from_json(truncated, "agent_eval.json").unwrap_err();
     assert!(e.message.contains("not valid JSON"), "{e}");
+}
+
+/// §1.6: the 25 question cards with the agent's verdicts.
+#[test]
+fn question_cards_from_the_gold_set() {
+    use sqlsweep_core::analysis::quality::gold_cards;
+    let eval = AgentEval::from_json(&bytes("agent_eval.json"), "agent_eval.json").unwrap();
+    let cards = gold_cards(&gold_set(), Some(&eval));
+    assert_eq!(cards.len(), 25);
+    assert_eq!(cards.iter().filter(|c| c.set == "dev").count(), 10);
+    assert_eq!(cards.iter().filter(|c| c.set == "synth").count(), 15);
+    let wrong: Vec<&str> = cards
+        .iter()
+        .filter(|c| c.agent_correct == Some(false))
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(wrong, ["s_014"]);
+    assert!(cards.iter().all(|c| c.agent_correct.is_some()));
+    // Dev questions have no pattern: the tier's word stands in.
+    assert_eq!(
+        (cards[0].id.as_str(), cards[0].kind.as_str()),
+        ("q_001", "easy")
+    );
+    assert!(cards[10..]
+        .iter()
+        .all(|c| !["easy", "intermediate", "advanced"].contains(&c.kind.as_str())));
 }

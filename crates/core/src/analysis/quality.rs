@@ -266,6 +266,22 @@ pub struct QuestionRef<'a> {
     pub pattern: Option<&'a str>,
 }
 
+impl<'a> From<&'a crate::gold::GoldQuestion> for QuestionRef<'a> {
+    fn from(q: &'a crate::gold::GoldQuestion) -> Self {
+        QuestionRef {
+            id: &q.id,
+            question: &q.question,
+            tier: q.tier,
+            pattern: q.pattern.as_deref(),
+        }
+    }
+}
+
+/// Cards for every question of a gold set, in gold order.
+pub fn gold_cards(gold: &crate::gold::GoldSet, eval: Option<&AgentEval>) -> Vec<QuestionCard> {
+    question_cards(gold.questions.iter().map(QuestionRef::from), eval)
+}
+
 /// One question card of the Quality view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuestionCard {

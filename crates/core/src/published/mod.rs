@@ -15,6 +15,9 @@ pub mod sequential;
 
 use serde::de::DeserializeOwned;
 
+pub(crate) use crate::records::key_segment;
+use crate::records::path_string;
+
 /// A published file that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: at {path}: {message}")]
@@ -32,31 +35,6 @@ impl PublishedError {
             path: path.into(),
             message: message.into(),
         }
-    }
-}
-
-/// Renders a `serde_path_to_error` path as `$.a[0].b`.
-fn path_string(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::from("$");
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                out.push_str(&key_segment(key))
-            }
-            Segment::Unknown => out.push_str(".?"),
-        }
-    }
-    out
-}
-
-/// `.key` for identifier-like keys, `["odd key"]` otherwise.
-pub(crate) fn key_segment(key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        format!(".{key}")
-    } else {
-        format!("[{key:?}]")
     }
 }
 

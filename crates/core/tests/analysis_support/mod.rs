@@ -6,16 +6,11 @@
 //! `../shared/reference` beside the project root.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde_json::Value;
 use sqlsweep_core::analysis::records::{records, Record};
-use sqlsweep_core::sweep::{
-    ModelRun, Platform, PriceSource, Pricing, ProbedModel, RecordedSummary, RunMeta, Source,
-    SweepFile, Timing, Trace, SCHEMA_ID, SCHEMA_VERSION,
-};
-use sqlsweep_core::value::{Cell, ResultSet};
+use sqlsweep_core::gold::GoldSet;
+use sqlsweep_core::sweep::{self, SweepFile};
 
 /// Path of a reference file; panics with the places searched when it is missing.
 pub fn reference_file(name: &str) -> PathBuf {
@@ -39,118 +34,9 @@ pub fn bytes(name: &str) -> Vec<u8> {
     std::fs::read(reference_file(name)).unwrap()
 }
 
-/// A JSON array of row objects as a result set (columns from the first row's keys).
-pub fn rows_from_json(v: &Value) -> Option<ResultSet> {
-    let arr = v.as_array()?;
-    let columns: Vec<String> = match arr.first() {
-        Some(Value::Object(o)) => o.keys().cloned().collect(),
-        _ => Vec::new(),
-    };
-    let rows = arr
-        .iter()
-        .map(|r| {
-            r.as_object()
-                .map(|o| o.values().filter_map(Cell::from_json).collect())
-        })
-        .collect::<Option<Vec<Vec<Cell>>>>()?;
-    Some(ResultSet {
-        columns,
-        rows,
-        truncated: false,
-    })
-}
-
-/// Reads a published v2 sweep into our schema.
-///
-/// Stand-in until `sweep::load` (branch wip/core) is on main: it reads exactly the
-/// fields the analysis needs and prices as the loader is specified to — a report's
-/// own `pricing` is published; a Fireworks report without one gets Kimi K2.6's
-/// $0.95/$4.00 as a proxy (the original's `FW_PRICING`).
+/// Reads a published sweep with the project's loader.
 pub fn load_published(file: &str) -> SweepFile {
-    let v: Value = serde_json::from_slice(&bytes(file)).unwrap();
-    let platform = Platform::detect(v["platform"].as_str().unwrap());
-    let models = v["reports"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let pricing = match (&r["pricing"], &platform) {
-                (Value::Object(p), _) => Some(Pricing {
-                    input: p["input"].as_f64().unwrap(),
-                    output: p["output"].as_f64().unwrap(),
-                    source: PriceSource::Published,
-                }),
-                (_, Platform::Fireworks) => Some(Pricing {
-                    input: 0.95,
-                    output: 4.0,
-                    source: PriceSource::Proxy,
-                }),
-                _ => None,
-            };
-            let traces = r["traces"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|t| {
-                    let s = |k: &str| t[k].as_str().map(str::to_string);
-                    Trace {
-                        qid: s("qid").unwrap(),
-                        question: s("question"),
-                        tier: t["tier"].as_u64().map(|x| x as u8),
-                        raw_content: s("raw_content"),
-                        json_ok: t["json_parsed_ok"].as_bool(),
-                        sql: s("sql"),
-                        result: rows_from_json(&t["rows"]),
-                        correct: t["correct"].as_bool().unwrap(),
-                        timing: Timing {
-                            ttft_ms: t["ttft_ms"].as_f64(),
-                            latency_ms: t["latency_ms"].as_f64(),
-                            ..Timing::default()
-                        },
-                        prompt_tokens: t["prompt_tokens"].as_u64(),
-                        completion_tokens: t["completion_tokens"].as_u64(),
-                        cost_usd: t["cost_usd"].as_f64(),
-                        error: s("error"),
-                        ..Trace::default()
-                    }
-                })
-                .collect();
-            ModelRun {
-                model: r["model"].as_str().unwrap().to_string(),
-                platform: Some(platform.clone()),
-                pricing,
-                traces,
-                recorded: Some(RecordedSummary {
-                    notes: r["notes"].as_str().map(str::to_string),
-                    ..RecordedSummary::default()
-                }),
-            }
-        })
-        .collect();
-    let probed_unavailable = v["probed_unavailable"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|p| ProbedModel {
-                    model: p["model"].as_str().unwrap().into(),
-                    error: p["error"].as_str().unwrap().into(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    SweepFile {
-        schema: SCHEMA_ID.into(),
-        version: SCHEMA_VERSION,
-        run: RunMeta {
-            label: String::new(),
-            source: Some(Source::Published { file: file.into() }),
-            platform: Some(platform),
-            base_url: v["base_url"].as_str().map(str::to_string),
-            probed_unavailable,
-            ..RunMeta::default()
-        },
-        models,
-    }
+    sweep::load(&bytes(file), file).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The two published sweeps, Baseten first (the original's load order).
@@ -167,22 +53,14 @@ pub fn published_records() -> (Vec<SweepFile>, Vec<Record>) {
     (sweeps, recs)
 }
 
-/// Gold result per question id (both gold files).
-pub fn gold_rows() -> BTreeMap<String, ResultSet> {
-    let mut out = BTreeMap::new();
-    for file in [
+/// The gold set (both published gold files, dev then synthetic).
+pub fn gold_set() -> GoldSet {
+    let sets = [
         "dev_questions_with_answers.json",
         "synthetic_questions.json",
-    ] {
-        let v: Value = serde_json::from_slice(&bytes(file)).unwrap();
-        for q in v.as_array().unwrap() {
-            out.insert(
-                q["id"].as_str().unwrap().to_string(),
-                rows_from_json(&q["expected_result"]).unwrap(),
-            );
-        }
-    }
-    out
+    ]
+    .map(|f| GoldSet::from_json(&bytes(f), f).unwrap_or_else(|e| panic!("{e}")));
+    GoldSet::merge(sets).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The record with this label.
