@@ -5,8 +5,10 @@
 //!
 //! "Ranked" records are those without a fatal error. A question's answer is
 //! `None` when its display condition fails (no data, nothing to report).
-//! Deliberate change: monthly figures follow the volume assumption (the slider)
-//! and the one calendar (month = 365/12 days), not a fixed 30k × 30.
+//! Deliberate changes: monthly figures follow the volume assumption (the slider)
+//! and the one calendar (month = 365/12 days), not a fixed 30k × 30; Q3 takes the
+//! lowest TTFT over every platform (the original looked at Baseten only) and lists
+//! the lowest per platform beside it; $0 (promotional) prices never "ship".
 
 use serde::{Deserialize, Serialize};
 
