@@ -2,13 +2,17 @@
 //! without I/O. No browser, terminal, clock or HTTP client in here — the web app
 //! and the CLI are adapters around this crate (see `ARCHITECTURE.md`).
 
+pub mod agent;
+pub mod analysis;
 pub mod catalog;
 pub mod digest;
 #[cfg(feature = "sqlite")]
 pub mod exec;
 pub mod gold;
+pub mod live;
 pub mod manifest;
 pub mod outcome;
+pub mod published;
 pub mod records;
 pub mod scoring;
 pub mod stats;
