@@ -7,6 +7,8 @@ use crate::data::{provide_published_sweeps, provide_sweep_library};
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
 use crate::views::not_found::NotFound;
+use crate::views::overview::OverviewView;
+use crate::views::platforms::PlatformsView;
 use crate::views::sweep::reproduce::use_reproducing;
 use crate::views::sweep::SweepView;
 
@@ -54,7 +56,9 @@ pub fn App() -> impl IntoView {
         </header>
         <main id="main">
             {move || match target.get() {
+                Target::View(Route::Overview) | Target::Redirect(Route::Overview) => view! { <OverviewView /> }.into_any(),
                 Target::View(Route::Sweep) | Target::Redirect(Route::Sweep) => view! { <SweepView /> }.into_any(),
+                Target::View(Route::Platforms) | Target::Redirect(Route::Platforms) => view! { <PlatformsView /> }.into_any(),
                 Target::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
             }}
         </main>

@@ -2,5 +2,8 @@
 //! [`crate::router::Route::ALL`]; each renders from shared data and computes
 //! nothing a core function could.
 
+pub mod loaded;
 pub mod not_found;
+pub mod overview;
+pub mod platforms;
 pub mod sweep;

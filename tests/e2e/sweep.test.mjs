@@ -87,15 +87,17 @@ test('#/sweep shows every model with its accuracy, and reproduces every trace', 
 
 test('routes, sorting and filtering live in the URL', async () => {
   const { page, problems } = await openPage(browser);
-  await page.goto(server.url);
+  // The original dashboard's tab hash still leads here, rewritten to our path.
+  await page.goto(`${server.url}#modelsweep`);
   await page.waitForFunction(() => location.hash === '#/sweep');
   await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
 
-  await page.click('th button[data-sort=cost]');
-  await page.waitForFunction(() => location.hash === '#/sweep?sort=cost');
+  await page.click('th button[data-sort=cost_per_query]');
+  await page.waitForFunction(() => location.hash === '#/sweep?sort=cost_per_query');
   assert.match(await page.textContent('th[aria-sort=ascending]'), /\$\/query ▲/);
-  await page.click('th button[data-sort=cost]');
-  await page.waitForFunction(() => location.hash === '#/sweep?sort=cost&dir=desc');
+  await page.click('th button[data-sort=cost_per_query]');
+  await page.waitForFunction(() => decodeURIComponent(location.hash) === '#/sweep?sort=cost_per_query:desc');
+  assert.match(await page.textContent('th[aria-sort=descending]'), /\$\/query ▼/);
 
   await page.selectOption('[data-testid=platform-filter]', 'fireworks');
   await page.waitForFunction(() => location.hash.includes('platform=fireworks'));
@@ -107,6 +109,14 @@ test('routes, sorting and filtering live in the URL', async () => {
   await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
   assert.equal((await matrixRows(page)).length, 10);
   assert.match(await page.textContent('th[aria-sort=ascending]'), /Latency p50/);
+
+  // A value the view does not know is named, and the view still shows.
+  await page.goto(`${server.url}#/sweep?platform=together&sort=speed`);
+  await page.waitForSelector('[data-testid=url-problem]');
+  const problemsShown = await page.$$eval('[data-testid=url-problem]', (ps) => ps.map((p) => p.textContent).join(' '));
+  assert.match(problemsShown, /together/);
+  assert.match(problemsShown, /speed/);
+  assert.equal((await matrixRows(page)).length, 15);
 
   await page.goto(`${server.url}#/no-such-view`);
   await page.waitForSelector('[data-testid=not-found]');

@@ -1,56 +1,63 @@
-//! The matrix table itself: renders [`MatrixRow`]s in the order `table` decides.
-//! Takes its data as props, so the browser tests mount it with fixture data.
+//! The matrix table: renders the core's [`matrix`] (which rows, in which order,
+//! which one wins) with accuracy's 95 % Wilson interval beside it, and the
+//! in-browser reproduction of each model. Takes its data as props, so the
+//! browser tests mount it with fixture data.
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
+use sqlsweep_core::analysis::format::{fraction, ms, pct, round_half_up, tokens, usd_per_query};
+use sqlsweep_core::analysis::matrix::{matrix, Direction, MatrixView, Sort, SortKey};
+use sqlsweep_core::analysis::records::{platform_slug, PlatformFilter, Record};
+use sqlsweep_core::sweep::Source;
 
-use super::table::{arrange, best, Column, Dir, MatrixRow, PlatformFilter, Reproduction, Sort};
-use crate::format;
+use super::table::Reproduction;
 
 /// Skeleton rows while the sweeps load, so the table does not jump when they arrive
 /// (layout only; the published sweeps hold this many models).
 const SKELETON_ROWS: usize = 15;
+/// Columns: the sortable figures plus the reproduction column.
+const COLUMN_COUNT: usize = SortKey::ALL.len() + 1;
+
+fn is_numeric(key: SortKey) -> bool {
+    !matches!(key, SortKey::Model | SortKey::Platform)
+}
 
 #[component]
 pub fn SweepMatrix(
     /// `None` while the sweeps load.
     #[prop(into)]
-    rows: Signal<Option<Vec<MatrixRow>>>,
+    records: Signal<Option<Arc<Vec<Record>>>>,
     #[prop(into)] sort: Signal<Sort>,
     #[prop(into)] filter: Signal<PlatformFilter>,
-    on_sort: Callback<Column>,
+    /// Per record index; a missing entry is pending.
+    #[prop(into)]
+    reproduction: Signal<Vec<Reproduction>>,
+    on_sort: Callback<SortKey>,
 ) -> impl IntoView {
-    let shown = Memo::new(move |_| {
-        rows.with(|rows| {
-            rows.as_ref().map(|rows| {
-                let arranged = arrange(rows, &filter.get(), sort.get());
-                let winner = best(&arranged);
-                arranged
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, r)| (r.clone(), Some(i) == winner))
-                    .collect::<Vec<_>>()
-            })
+    let view = Memo::new(move |_| {
+        records.with(|r| {
+            r.as_ref()
+                .map(|r| (r.clone(), matrix(r, &filter.get(), sort.get())))
         })
     });
 
-    let header = move |column: Column| {
-        let active = move || sort.get().column == column;
+    let header = move |key: SortKey| {
+        let active = move || sort.get().key == key;
         let aria = move || match (active(), sort.get().dir) {
             (false, _) => "none",
-            (true, Dir::Asc) => "ascending",
-            (true, Dir::Desc) => "descending",
+            (true, Direction::Asc) => "ascending",
+            (true, Direction::Desc) => "descending",
         };
-        let arrow = move || {
-            if active() {
-                format!(" {}", sort.get().dir.arrow())
-            } else {
-                String::new()
-            }
+        let arrow = move || match (active(), sort.get().dir) {
+            (false, _) => "",
+            (true, Direction::Asc) => " ▲",
+            (true, Direction::Desc) => " ▼",
         };
         view! {
-            <th scope="col" class=format!("col-{}", column.key()) class:num=column.is_numeric() aria-sort=aria>
-                <button type="button" on:click=move |_| on_sort.run(column) data-sort=column.key()>
-                    {column.title()}
+            <th scope="col" class=format!("col-{}", key.as_param()) class:num=is_numeric(key) aria-sort=aria>
+                <button type="button" on:click=move |_| on_sort.run(key) data-sort=key.as_param()>
+                    {key.title()}
                     <span class="arrow">{arrow}</span>
                 </button>
             </th>
@@ -58,36 +65,46 @@ pub fn SweepMatrix(
     };
 
     let body = move || {
-        match shown.get() {
+        match view.get() {
         None => (0..SKELETON_ROWS)
             .map(|_| {
                 view! {
                     <tr class="skeleton" aria-hidden="true">
-                        {Column::ALL.map(|_| view! { <td><span class="bar"></span></td> }).collect_view()}
+                        {(0..COLUMN_COUNT).map(|_| view! { <td><span class="bar"></span></td> }).collect_view()}
                     </tr>
                 }
             })
             .collect_view()
             .into_any(),
-        Some(rows) if rows.is_empty() => view! {
+        Some((_, MatrixView { rows, .. })) if rows.is_empty() => view! {
             <tr>
-                <td class="empty" colspan=Column::ALL.len()>"No models for this filter."</td>
+                <td class="empty" colspan=COLUMN_COUNT>"No models for this filter."</td>
             </tr>
         }
         .into_any(),
-        Some(rows) => rows
-            .into_iter()
-            .map(|(row, is_best)| view! { <Row row=row is_best=is_best /> })
-            .collect_view()
-            .into_any(),
+        Some((records, v)) => {
+            let repro = reproduction.get();
+            v.rows
+                .iter()
+                .map(|&i| {
+                    let r = records[i].clone();
+                    let state = repro.get(i).cloned().unwrap_or_default();
+                    view! { <Row record=r is_best=v.winner == Some(i) reproduction=state /> }
+                })
+                .collect_view()
+                .into_any()
+        }
     }
     };
 
     view! {
         <div class="table-wrap">
-            <table class="matrix" data-testid="sweep-matrix" aria-busy=move || if shown.with(|s| s.is_none()) { "true" } else { "false" }>
+            <table class="matrix" data-testid="sweep-matrix" aria-busy=move || if view.with(|s| s.is_none()) { "true" } else { "false" }>
                 <thead>
-                    <tr>{Column::ALL.map(header).collect_view()}</tr>
+                    <tr>
+                        {SortKey::ALL.map(header).collect_view()}
+                        <th scope="col" class="col-reproduced">"Reproduced in your browser"</th>
+                    </tr>
                 </thead>
                 <tbody>{body}</tbody>
             </table>
@@ -95,23 +112,31 @@ pub fn SweepMatrix(
     }
 }
 
+/// "80–99%": the bounds of a Wilson interval.
+fn interval_text(r: &Record) -> Option<String> {
+    r.accuracy_interval().map(|ci| {
+        format!(
+            "{}–{}%",
+            round_half_up(ci.lo * 100.0) as i64,
+            round_half_up(ci.hi * 100.0) as i64
+        )
+    })
+}
+
 /// One model's row.
 #[component]
-fn Row(row: MatrixRow, is_best: bool) -> impl IntoView {
-    let s = &row.summary;
-    let platform = row
-        .platform
-        .as_ref()
-        .map(|p| p.label().to_string())
-        .unwrap_or_else(|| format::MISSING.into());
-    let chip = format!(
-        "chip chip-{}",
-        row.platform_key().unwrap_or_else(|| "none".into())
-    );
+fn Row(record: Record, is_best: bool, reproduction: Reproduction) -> impl IntoView {
+    let s = &record.summary;
+    let chip = format!("chip chip-{}", platform_slug(&record.platform));
+    let source = match &record.source {
+        Some(Source::Published { .. }) | None => None,
+        Some(_) => Some(record.source_label.clone()),
+    };
     let model_cell = view! {
         <td class="col-model">
-            <span class="label">{is_best.then_some("★ ")}{row.label.clone()}</span>
-            <span class="id" title=row.model.clone()>{row.model.clone()}</span>
+            <span class="label">{is_best.then_some("★ ")}{record.label.clone()}</span>
+            <span class="id" title=record.model.clone()>{record.model.clone()}</span>
+            {source.map(|l| view! { <span class="source" data-testid="source">{l}</span> })}
         </td>
     };
     let figures = if let Some(error) = &s.fatal_error {
@@ -126,8 +151,8 @@ fn Row(row: MatrixRow, is_best: bool) -> impl IntoView {
         .into_any()
     } else {
         let accuracy = match s.accuracy {
-            Some(a) => format!("{} ({}/{})", format::percent(Some(a)), s.correct, s.n),
-            None => format::MISSING.to_string(),
+            Some(a) => format!("{} ({})", pct(Some(a)), fraction(s.correct, s.n)),
+            None => pct(None),
         };
         let estimate = s.cost_is_estimate;
         let cost_title = if estimate {
@@ -136,26 +161,31 @@ fn Row(row: MatrixRow, is_best: bool) -> impl IntoView {
             ""
         };
         view! {
-            <td class="num" data-testid="accuracy">{accuracy}</td>
-            <td class="num">{format::percent(s.json_ok_rate)}</td>
-            <td class="num">{format::millis(s.median_ttft_ms)}</td>
-            <td class="num">{format::millis(s.median_latency_ms)}</td>
-            <td class="num">{format::millis(s.p90_latency_ms)}</td>
-            <td class="num">{format::tokens(s.mean_prompt_tokens)}</td>
-            <td class="num">{format::tokens(s.mean_completion_tokens)}</td>
-            <td class="num" title=cost_title>
-                {format::usd_per_query(s.cost_per_query_usd)}
+            <td class="num col-accuracy">
+                <span data-testid="accuracy">{accuracy}</span>
+                {interval_text(&record).map(|t| view! {
+                    <span class="ci" data-testid="accuracy-ci" title="95 % Wilson interval">{t}</span>
+                })}
+            </td>
+            <td class="num">{pct(s.json_ok_rate)}</td>
+            <td class="num">{ms(s.median_ttft_ms)}</td>
+            <td class="num">{ms(s.median_latency_ms)}</td>
+            <td class="num">{ms(s.p90_latency_ms)}</td>
+            <td class="num">{tokens(s.mean_prompt_tokens)}</td>
+            <td class="num">{tokens(s.mean_completion_tokens)}</td>
+            <td class="num" title=cost_title data-testid="cost">
+                {usd_per_query(s.cost_per_query_usd)}
                 {estimate.then(|| view! { <span class="estimate">"est."</span> })}
             </td>
         }
         .into_any()
     };
     view! {
-        <tr class:best=is_best class:fatal=row.is_fatal() data-model=row.model.clone()>
+        <tr class:best=is_best class:fatal=record.is_fatal() data-model=record.model.clone() data-key=record.key.clone()>
             {model_cell}
-            <td class="col-platform"><span class=chip>{platform}</span></td>
+            <td class="col-platform"><span class=chip>{record.platform.label().to_string()}</span></td>
             {figures}
-            <td class="col-reproduced" data-testid="reproduced">{reproduction_cell(&row.reproduction)}</td>
+            <td class="col-reproduced" data-testid="reproduced">{reproduction_cell(&reproduction)}</td>
         </tr>
     }
 }
@@ -166,6 +196,10 @@ fn reproduction_cell(r: &Reproduction) -> AnyView {
             view! { <span class="pending" title="Waiting for the SQLite worker">"…"</span> }
                 .into_any()
         }
+        Reproduction::RanHere => view! {
+            <span class="muted" title="Run in this browser: its SQL already ran in the SQLite worker">"ran here"</span>
+        }
+        .into_any(),
         Reproduction::Failed(e) => {
             view! { <span class="bad" title=e.clone()>"not run"</span> }.into_any()
         }

@@ -2,14 +2,14 @@
 //! to be re-executed and re-scored (the same core code as `sqlsweep verify`), and
 //! the status line that reports how far it got and how long it took.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use sqlsweep_core::sweep::SweepFile;
 use sqlsweep_core::verify::VerifyReport;
 
-use super::table::{row_key, Reproduction};
+use super::table::{reproduction_key, Reproduction};
 use crate::format;
 use crate::sql_worker::{Reply, Request, SqlWorker, WorkerStatus};
 
@@ -28,6 +28,8 @@ pub struct ReproduceProgress {
     pub failures: u32,
     /// Wall time from the first request to the last reply (worker start-up included).
     pub wall_ms: Option<f64>,
+    /// When the first request was made (`performance.now()`).
+    pub started_ms: Option<f64>,
     /// Time the worker spent verifying (sum of its own measurements).
     pub verify_ms: f64,
     pub finished: bool,
@@ -78,11 +80,11 @@ impl ReproduceProgress {
 /// The page's re-verification state, shared through context.
 #[derive(Clone, Copy)]
 pub struct Reproducing {
-    /// Per matrix row key.
+    /// Per [`reproduction_key`].
     pub by_row: RwSignal<HashMap<String, Reproduction>>,
     pub progress: RwSignal<ReproduceProgress>,
-    /// Set when the work has been handed to the worker (it runs once per page).
-    pub started: RwSignal<bool>,
+    /// Library entries handed to the worker (each is checked once per page).
+    pub submitted: RwSignal<HashSet<usize>>,
 }
 
 /// The page's re-verification state (created on first use).
@@ -91,7 +93,7 @@ pub fn use_reproducing() -> Reproducing {
         let r = Reproducing {
             by_row: RwSignal::new(HashMap::new()),
             progress: RwSignal::new(ReproduceProgress::default()),
-            started: RwSignal::new(false),
+            submitted: RwSignal::new(HashSet::new()),
         };
         provide_context(r);
         r
@@ -104,22 +106,28 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Re-verifies every model of `sweeps`, one request per model so rows fill in as
-/// results arrive.
+/// Re-verifies every model of `sweeps` (library entry id, sweep), one request per
+/// model so rows fill in as results arrive. Batches may overlap (an import while
+/// the published files are still being checked): the progress adds up across them
+/// and is finished when every model handed over so far is done.
 pub async fn reproduce_all(
     worker: SqlWorker,
-    sweeps: Vec<(&'static str, Arc<SweepFile>)>,
+    sweeps: Vec<(usize, Arc<SweepFile>)>,
     reproduction: RwSignal<HashMap<String, Reproduction>>,
     progress: RwSignal<ReproduceProgress>,
 ) {
     let total: usize = sweeps.iter().map(|(_, s)| s.models.len()).sum();
-    progress.try_set(ReproduceProgress {
-        models_total: total as u32,
-        ..Default::default()
+    if total == 0 {
+        return;
+    }
+    let now = now_ms();
+    progress.try_update(|p| {
+        p.models_total += total as u32;
+        p.finished = false;
+        p.started_ms.get_or_insert(now);
     });
-    let started = now_ms();
-    for (file, sweep) in &sweeps {
-        for run in &sweep.models {
+    for (entry, sweep) in &sweeps {
+        for (run_index, run) in sweep.models.iter().enumerate() {
             let one = SweepFile {
                 schema: sweep.schema.clone(),
                 version: sweep.version,
@@ -154,6 +162,7 @@ pub async fn reproduce_all(
                 ),
                 Err(e) => (Reproduction::Failed(e), 0.0),
             };
+            let now = now_ms();
             progress.try_update(|p| {
                 p.models_done += 1;
                 p.verify_ms += verify_ms;
@@ -168,15 +177,14 @@ pub async fn reproduce_all(
                     }
                     _ => p.failures += 1,
                 }
+                if p.models_done == p.models_total {
+                    p.finished = true;
+                    p.wall_ms = p.started_ms.map(|s| now - s);
+                }
             });
-            reproduction.try_update(|m| m.insert(row_key(file, &run.model), result));
+            reproduction.try_update(|m| m.insert(reproduction_key(*entry, run_index), result));
         }
     }
-    let wall = now_ms() - started;
-    progress.try_update(|p| {
-        p.wall_ms = Some(wall);
-        p.finished = true;
-    });
 }
 
 /// The status line above the matrix.
