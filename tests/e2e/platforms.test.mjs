@@ -130,3 +130,14 @@ test('#/platforms: best vs best, the paired test, provenance and probed-unavaila
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('#/platforms fits a phone-width screen', async () => {
+  const page = await browser.newPage({ viewport: { width: 380, height: 800 } });
+  await page.goto(`${server.url}#/platforms`);
+  await page.waitForSelector('[data-testid=best-vs-best] tbody tr');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal page scroll at 380 px (overflow ${overflow}px)`);
+  const card = await (await page.$('[data-testid=card-baseten]')).boundingBox();
+  assert.ok(card.width <= 380, `cards fit the screen (${card.width}px)`);
+  await page.close();
+});

@@ -69,6 +69,7 @@ test('the chart draws every placeable model, hovers, and follows the platform fi
 
   // Hovering a point shows its model.
   const canvas = await page.$('[data-testid=chart-canvas]');
+  await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   const target = rows.find((r) => r.label === 'DeepSeek-V3.1');
   await page.mouse.move(box.x + target.x, box.y + target.y);
@@ -119,5 +120,17 @@ test('the paired test compares the two models the URL names', async () => {
   await page.waitForSelector('[data-testid=paired-result]');
   assert.equal(await page.$eval('[data-testid=pick-b]', (s) => s.value), `baseten/${nemotron.model}`);
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('at phone width the chart still draws and the page does not scroll sideways', async () => {
+  const page = await browser.newPage({ viewport: { width: 380, height: 800 } });
+  await page.goto(`${server.url}#/sweep`);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart-canvas]')?.dataset.drawn) > 0);
+  const { width } = await (await page.$('[data-testid=chart-canvas]')).boundingBox();
+  assert.ok(width > 300 && width <= 380, `the chart fits the screen (${width}px)`);
+  assert.ok((await inkOf(page, TEAL)).colour > 20);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal page scroll at 380 px (overflow ${overflow}px)`);
   await page.close();
 });

@@ -188,6 +188,7 @@ pub fn CostAccuracyChart(
                     data-testid="chart-canvas"
                     data-drawn=move || screen.with(|s| s.len().to_string())
                     on:pointermove=on_move
+                    on:pointerdown=on_move
                     on:pointerleave=move |_| hovered.set(None)
                     on:keydown=on_key
                     on:blur=move |_| hovered.set(None)
