@@ -259,7 +259,10 @@ fn models(o: &Overview) -> AnyView {
     view! {
         <div class="value">{o.models}</div>
         <div class="sub">{split}</div>
-        <div class="sub muted">{format!("{} distinct questions · {} unpriced", o.questions, o.unpriced_models)}</div>
+        <div class="sub muted">
+            {format!("{} distinct questions", o.questions)}
+            {(o.unpriced_models > 0).then(|| format!(" · {} without a price", o.unpriced_models))}
+        </div>
     }
     .into_any()
 }

@@ -244,10 +244,21 @@ fn best_vs_best(f: &Figures) -> impl IntoView {
                 .map(|ci| format!("{} {}", r.label, pct_interval(&ci)))
         })
         .collect::<Vec<_>>();
+    let sides = match (t.left, t.right) {
+        (Some(l), Some(r)) => format!(
+            "A is {} ({}), B is {} ({}). ",
+            records[l].label,
+            t.left_platform.label(),
+            records[r].label,
+            t.right_platform.label()
+        ),
+        _ => String::new(),
+    };
     let paired = t.paired.as_ref().map(|p| {
         view! {
             <p class="paired" data-testid="bvb-paired">
                 <strong>"Is the accuracy gap real? "</strong>
+                {sides}
                 {p.text.clone()}
             </p>
         }
@@ -330,7 +341,7 @@ fn provenance(f: &Figures) -> impl IntoView {
     view! {
         <ul class="provenance">{sweeps}</ul>
         <p class="note">
-            "Every model was asked the same questions with the same prompt and settings; figures are recomputed from each file's per-question traces."
+            "Figures are recomputed from each file's per-question traces. Compare sweeps side by side only when they followed the same protocol, as each file's methodology states."
         </p>
         {unavailable}
     }

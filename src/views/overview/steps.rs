@@ -78,10 +78,10 @@ impl Step {
         match self {
             Step::Question => "gold or your own",
             Step::Schema => "keywords + FK paths",
-            Step::Inference => "streamed, any provider",
+            Step::Inference => "streamed, any host",
             Step::Parse => "JSON, with fallbacks",
             Step::Execute => "SQLite in a worker",
-            Step::Repair => "error back to the model",
+            Step::Repair => "the error, once more",
             Step::Result => "rows vs gold",
         }
     }

@@ -17,8 +17,8 @@ use sqlsweep_core::analysis::records::{PlatformFilter, Record};
 use sqlsweep_core::sweep::Platform;
 
 use super::chart_layout::{
-    cost_range, cost_tick, css_colour, nearest, platform_colour, staircase, standing, step_focus,
-    summary, tooltip_lines, Rgb, ScreenPoint,
+    cost_range, cost_tick, cost_ticks, css_colour, nearest, platform_colour, staircase, standing,
+    step_focus, summary, tooltip_lines, Rgb, ScreenPoint,
 };
 use super::table::platforms;
 
@@ -376,13 +376,15 @@ fn draw(
         .margin(size(14.0))
         .x_label_area_size(size(46.0))
         .y_label_area_size(size(56.0))
-        .build_cartesian_2d((lo..hi).log_scale(), 0.0f64..1.0f64)
+        .build_cartesian_2d(
+            (lo..hi).log_scale().with_key_points(cost_ticks(lo, hi)),
+            0.0f64..1.0f64,
+        )
         .map_err(|e| fail(&e))?;
     chart
         .configure_mesh()
         .x_desc("$ per query (log scale)")
         .y_desc("Accuracy")
-        .x_labels(7)
         .y_labels(6)
         .x_label_formatter(&|v| cost_tick(*v))
         .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))

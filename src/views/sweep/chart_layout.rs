@@ -54,6 +54,25 @@ pub fn cost_range(costs: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
     Some((lo / pad, hi * pad))
 }
 
+/// Ticks of the cost axis inside [lo, hi]: 1, 2 and 5 times each power of ten.
+pub fn cost_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && 0.0 < lo && lo < hi) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut decade = 10f64.powi(lo.log10().floor() as i32);
+    while decade <= hi {
+        for m in [1.0, 2.0, 5.0] {
+            let v = m * decade;
+            if (lo..=hi).contains(&v) {
+                out.push(v);
+            }
+        }
+        decade *= 10.0;
+    }
+    out
+}
+
 /// A tick of the cost axis with two significant digits: 0.0002 → "$0.00020",
 /// 0.001 → "$0.0010", 0.05 → "$0.050".
 pub fn cost_tick(v: f64) -> String {
@@ -232,6 +251,22 @@ mod tests {
         for (v, want) in cases {
             assert_eq!(cost_tick(v), want, "{v}");
         }
+    }
+
+    #[test]
+    fn ticks_of_the_cost_axis() {
+        let labels = |lo, hi| {
+            cost_ticks(lo, hi)
+                .into_iter()
+                .map(cost_tick)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            labels(0.0000864, 0.0038),
+            ["$0.00010", "$0.00020", "$0.00050", "$0.0010", "$0.0020"]
+        );
+        assert_eq!(labels(0.0006, 0.0015), ["$0.0010"]);
+        assert!(cost_ticks(0.0, 1.0).is_empty() && cost_ticks(2.0, 1.0).is_empty());
     }
 
     #[test]
