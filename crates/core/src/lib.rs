@@ -9,11 +9,11 @@ pub mod digest;
 #[cfg(feature = "sqlite")]
 pub mod exec;
 pub mod gold;
+pub mod json_rows;
 pub mod live;
 pub mod manifest;
 pub mod outcome;
 pub mod published;
-pub mod records;
 pub mod scoring;
 pub mod stats;
 pub mod summary;
