@@ -123,9 +123,8 @@ fn Row(record: Record, reproduction: Reproduction, is_best: bool) -> impl IntoVi
         view! {
             <td class="fatal-cell" colspan=8 data-testid="fatal">
                 <strong>"✕ Every call failed"</strong>
-                " — "
+                <span class="muted">{format!(" ({} of {} calls) — no figures to compare", s.errors, s.n)}</span>
                 <span class="error-text" title=error.clone()>{error.clone()}</span>
-                <span class="muted">{format!(" ({} calls)", s.n)}</span>
             </td>
         }
         .into_any()
