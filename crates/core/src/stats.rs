@@ -42,7 +42,9 @@ mod tests {
     fn check(values: &[f64], p: f64, expected: Option<f64>) {
         let got = quantile(values, p);
         match (got, expected) {
-            (Some(g), Some(e)) => assert!((g - e).abs() < 1e-9, "q({values:?}, {p}) = {g}, want {e}"),
+            (Some(g), Some(e)) => {
+                assert!((g - e).abs() < 1e-9, "q({values:?}, {p}) = {g}, want {e}")
+            }
             _ => assert_eq!(got, expected, "q({values:?}, {p})"),
         }
     }
@@ -55,7 +57,11 @@ mod tests {
         check(&[7.0], 0.9, Some(7.0));
         check(&[3.0, 1.0, 2.0], 0.5, Some(2.0));
         check(&[4.0, 1.0, 3.0, 2.0], 0.5, Some(2.5));
-        check(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0], 0.9, Some(9.1));
+        check(
+            &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0],
+            0.9,
+            Some(9.1),
+        );
         check(&[10.0, 20.0], 0.0, Some(10.0));
         check(&[10.0, 20.0], 1.0, Some(20.0));
         assert_eq!(mean(&[]), None);

@@ -55,17 +55,25 @@ pub fn summarize(run: &ModelRun) -> ModelSummary {
     let ratio = |k: u32| (n > 0).then(|| k as f64 / n as f64);
 
     let ttfts: Vec<f64> = traces.iter().filter_map(|t| t.timing.ttft_ms).collect();
-    let latencies: Vec<f64> =
-        traces.iter().filter_map(|t| t.timing.latency_ms).filter(|&l| l > 0.0).collect();
+    let latencies: Vec<f64> = traces
+        .iter()
+        .filter_map(|t| t.timing.latency_ms)
+        .filter(|&l| l > 0.0)
+        .collect();
     let ok_latencies: Vec<f64> = traces
         .iter()
         .filter(|t| t.error.is_none())
         .filter_map(|t| t.timing.latency_ms)
         .filter(|&l| l > 0.0)
         .collect();
-    let prompt: Vec<f64> = traces.iter().map(|t| t.prompt_tokens.unwrap_or(0) as f64).collect();
-    let completion: Vec<f64> =
-        traces.iter().map(|t| t.completion_tokens.unwrap_or(0) as f64).collect();
+    let prompt: Vec<f64> = traces
+        .iter()
+        .map(|t| t.prompt_tokens.unwrap_or(0) as f64)
+        .collect();
+    let completion: Vec<f64> = traces
+        .iter()
+        .map(|t| t.completion_tokens.unwrap_or(0) as f64)
+        .collect();
     let mean_prompt_tokens = mean(&prompt);
     let mean_completion_tokens = mean(&completion);
 
@@ -74,7 +82,11 @@ pub fn summarize(run: &ModelRun) -> ModelSummary {
         _ => None,
     };
     let errors = traces.iter().filter(|t| t.error.is_some()).count() as u32;
-    let fatal_error = if n > 0 && errors == n { traces[0].error.clone() } else { None };
+    let fatal_error = if n > 0 && errors == n {
+        traces[0].error.clone()
+    } else {
+        None
+    };
 
     ModelSummary {
         n,

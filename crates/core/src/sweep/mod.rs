@@ -12,6 +12,7 @@
 pub mod legacy;
 pub mod load;
 
+pub use load::{load, to_json, LoadError};
 
 use serde::{Deserialize, Serialize};
 
@@ -168,7 +169,10 @@ pub struct Pricing {
 
 impl Pricing {
     pub fn is_estimate(&self) -> bool {
-        !matches!(self.source, PriceSource::Published | PriceSource::UserEntered)
+        !matches!(
+            self.source,
+            PriceSource::Published | PriceSource::UserEntered
+        )
     }
 }
 
