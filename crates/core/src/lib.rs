@@ -8,6 +8,7 @@ pub mod digest;
 #[cfg(feature = "sqlite")]
 pub mod exec;
 pub mod gold;
+pub mod live;
 pub mod manifest;
 pub mod outcome;
 pub mod records;

@@ -246,7 +246,7 @@ pub struct Trace {
     pub attempts: Vec<Attempt>,
 }
 
-/// Per-trace timings in milliseconds. See `ARCHITECTURE.md` § Timing for the definitions.
+/// Per-trace timings in milliseconds. Definitions: `crate::live::timing`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Timing {
     /// Dispatch time relative to the run start (own runs only).
@@ -260,7 +260,8 @@ pub struct Timing {
     /// Dispatch → first answer (content) delta.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_answer_ms: Option<f64>,
-    /// Dispatch → end of stream, first attempt (the published `latency_ms`).
+    /// Dispatch → end of stream of the attempt that produced the result, back-off
+    /// excluded (the published `latency_ms`; see `live::timing`).
     pub latency_ms: Option<f64>,
     /// Dispatch of the first attempt → end of the last, retries and back-off included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
