@@ -5,6 +5,7 @@
 pub mod agent;
 pub mod catalog;
 pub mod digest;
+pub mod engine;
 #[cfg(feature = "sqlite")]
 pub mod exec;
 pub mod gold;
