@@ -2,8 +2,10 @@
 //! what to send ([`request`]), how to read what comes back ([`sse`], [`stream`],
 //! [`error_body`], [`think`]), what the timings mean ([`timing`]) and when to try
 //! again ([`retry`]). The browser (fetch) and the CLI (reqwest) are thin adapters that
-//! feed bytes and timestamps in and get the same [`stream::CallRecord`] out.
+//! feed bytes and timestamps in and get the same [`stream::CallRecord`] out;
+//! [`bridge`] connects that record with the agent ([`crate::agent`]).
 
+pub mod bridge;
 pub mod error_body;
 pub mod request;
 pub mod retry;

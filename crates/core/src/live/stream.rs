@@ -274,7 +274,9 @@ impl CallMachine {
         }
     }
 
-    /// The record so far (for live display); final once `end`/`fail` was called.
+    /// The record so far, for live display of content, reasoning and timings. Its
+    /// `outcome` and `latency_ms` mean something only once `end`/`fail` was called
+    /// ([`is_ended`](Self::is_ended)); before that the outcome reads `Network`.
     pub fn snapshot(&self) -> CallRecord {
         self.rec.clone()
     }
@@ -352,6 +354,7 @@ impl CallMachine {
         }
         let what = match (self.kind, &broken) {
             (BodyKind::Sniffing, None) => "HTTP 200 with an empty body".to_string(),
+            (BodyKind::Json, None) => "JSON response without an answer or finish_reason".to_string(),
             (_, Some(why)) => format!(
                 "stream broke after {} event(s) without [DONE]: {why}",
                 r.events

@@ -3,7 +3,8 @@
 //! Some reasoning models put their reasoning inside the `content` field between
 //! think tags instead of in `reasoning_content`. The tags can be split across
 //! deltas (`"<thi"`, `"nk>"`), so the splitter holds back a possible partial tag
-//! until the next delta decides it.
+//! until the next delta decides it. Whitespace right after `</think>` (models emit
+//! `</think>\n\n`) is dropped, so the answer starts with its first real character.
 
 const OPEN: &str = "<think>";
 const CLOSE: &str = "</think>";
@@ -20,6 +21,8 @@ pub struct Split {
 pub struct ThinkSplitter {
     inside: bool,
     pending: String,
+    /// A think block just closed: drop answer whitespace until real text comes.
+    trim_answer: bool,
 }
 
 impl ThinkSplitter {
@@ -37,6 +40,9 @@ impl ThinkSplitter {
             let tag = if self.inside { CLOSE } else { OPEN };
             if let Some(i) = rest.find(tag) {
                 self.emit(&mut out, &rest[..i]);
+                if self.inside {
+                    self.trim_answer = true;
+                }
                 self.inside = !self.inside;
                 rest = &rest[i + tag.len()..];
                 continue;
@@ -58,9 +64,15 @@ impl ThinkSplitter {
         out
     }
 
-    fn emit(&self, out: &mut Split, s: &str) {
+    fn emit(&mut self, out: &mut Split, s: &str) {
         if self.inside {
             out.reasoning.push_str(s);
+        } else if self.trim_answer {
+            let t = s.trim_start();
+            if !t.is_empty() {
+                self.trim_answer = false;
+            }
+            out.answer.push_str(t);
         } else {
             out.answer.push_str(s);
         }
@@ -114,6 +126,12 @@ mod tests {
         check(&["ends with <thi"], "ends with <thi", "");
         check(&["<think>never closed"], "", "never closed");
         check(&["x<think>1</think>y<think>2</think>z"], "xyz", "12");
+        check(
+            &["<think>r</think>\n", "\n ", " SELECT\n1"],
+            "SELECT\n1",
+            "r",
+        );
+        check(&["a\n<think>r</think>\n\nb"], "a\nb", "r");
         check(&["日本<think>é</think>→"], "日本→", "é");
     }
 

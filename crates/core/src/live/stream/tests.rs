@@ -229,7 +229,7 @@ fn reasoning_variants() {
     check(
         &sse(&[&t[0], &t[1], &t[2], &t[3], FINISH_WITH_USAGE, DONE]),
         Want {
-            content: "\nSELECT 1",
+            content: "SELECT 1",
             ..with_reasoning
         },
     );
@@ -464,6 +464,10 @@ fn non_streamed_json_answers() {
     check(
         r#"{"id":"x"}"#,
         fail(Outcome::ServerError, "JSON response without choices"),
+    );
+    check(
+        r#"{"choices":[{"index":0,"message":{"role":"assistant","content":""}}]}"#,
+        fail(Outcome::CutStream, "JSON response without an answer or finish_reason"),
     );
     check(
         "{\"id\":",

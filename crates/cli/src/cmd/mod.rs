@@ -1,0 +1,3 @@
+//! One module per subcommand; each exposes an `Args` struct (clap) and `run`.
+
+pub mod probe;
