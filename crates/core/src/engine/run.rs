@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use crate::agent::{Agent, AgentResult, SchemaInfo, Step, Strategy, UnexpectedInput};
 use crate::gold::{GoldQuestion, GoldSet};
-use crate::live::request::chat_body;
+use crate::live::bridge::agent_body;
 use crate::live::retry::{AttemptLog, Decision, RetryPolicy};
 use crate::live::stream::CallRecord;
 use crate::sweep::{
@@ -35,7 +35,7 @@ use super::key::TraceKey;
 use super::plan::{plan, JobPlan, Phase};
 use super::progress::{eta_ms, model_progress, Progress};
 use super::spec::{RunSpec, SpecError};
-use super::trace::{self, to_agent_input, Finished};
+use super::trace::{self, Finished};
 use super::wallclock::rfc3339_utc;
 
 /// Names one request the engine asked for (a model call or an SQL execution).
@@ -398,7 +398,7 @@ impl Engine {
                     job.first_call = Some(record.clone());
                 }
                 job.calls_done += 1;
-                job.agent.on_reply(to_agent_input(&record))?;
+                job.agent.on_reply(record.to_agent_reply())?;
                 self.advance(job_id, now);
             }
         }
@@ -623,11 +623,7 @@ impl Engine {
         match job.agent.next() {
             Step::Call(req) => {
                 let model = &self.spec.models[job.plan.model].id;
-                let messages = req
-                    .messages
-                    .iter()
-                    .map(|m| (m.role.as_str(), m.content.as_str()));
-                job.body = chat_body(&self.spec.endpoint, model, messages, req.json_mode);
+                job.body = agent_body(&self.spec.endpoint, model, &req);
                 job.retries_this_call = 0;
                 self.ready.push_back(Ready::Send(id));
             }

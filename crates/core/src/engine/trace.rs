@@ -14,7 +14,7 @@
 //!   and a price are known;
 //! - a result cut by the executor's row cap is never correct (as `verify` rescores).
 
-use crate::agent::{AgentResult, CallFailure, Reply};
+use crate::agent::AgentResult;
 use crate::gold::GoldQuestion;
 use crate::live::stream::CallRecord;
 use crate::live::timing::trace_timing;
@@ -24,28 +24,6 @@ use crate::sweep::{Attempt, LoadSlot, Pricing, Protocol, Trace};
 
 /// Characters of the model's answer kept in a trace (as the published sweeps).
 pub const RAW_CONTENT_MAX_CHARS: usize = 500;
-
-/// What the agent is told about a finished call.
-pub fn to_agent_input(record: &CallRecord) -> Result<Reply, CallFailure> {
-    if record.is_success() {
-        Ok(Reply {
-            content: record.content.clone(),
-            prompt_tokens: record.prompt_tokens,
-            completion_tokens: record.completion_tokens,
-            latency_ms: record.latency_ms,
-            ttft_ms: record.ttft_ms,
-        })
-    } else {
-        Err(CallFailure {
-            outcome: record.outcome,
-            message: record
-                .error_message
-                .clone()
-                .unwrap_or_else(|| record.outcome.label().to_string()),
-            latency_ms: record.latency_ms,
-        })
-    }
-}
 
 /// Everything a job knew when it finished.
 pub struct Finished<'a> {
