@@ -11,7 +11,7 @@
 //! One tolerant reader covers both: every field but the report's `model` and the
 //! trace's `qid` and `correct` is optional. The figures a report states are kept in
 //! [`ModelRun::recorded`] (for golden tests), never shown. A report without `pricing`
-//! is priced from the [`catalog`](crate::catalog) — on Fireworks that is Kimi K2.6's
+//! is priced from the [`crate::catalog`] — on Fireworks that is Kimi K2.6's
 //! rate as a proxy, as the original dashboard did — so its costs show, marked as
 //! estimates.
 

@@ -7,7 +7,7 @@
 //! stored are kept only as [`RecordedSummary`] so tests can check that the
 //! recomputation agrees with them.
 //!
-//! [`load`] reads our own format and the original benchmark's published formats.
+//! [`load()`] reads our own format and the original benchmark's published formats.
 
 pub mod legacy;
 pub mod load;
