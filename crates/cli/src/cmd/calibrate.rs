@@ -195,7 +195,12 @@ fn measure(
     })
 }
 
-/// A calibration against a fixture started in this process (for `sweep --calibrate`).
+/// The first-token delay of the built-in calibration: long enough that the fixture's
+/// timers dominate nothing, short enough that 25 sequential calls take 2.5 s.
+pub const BUILTIN_TTFT_MS: u64 = 100;
+
+/// A calibration against a fixture started in this process (for `sweep --calibrate`):
+/// at least 25 measured calls, four per slot at the run's concurrency.
 pub fn builtin(
     rt: &tokio::runtime::Runtime,
     inputs: &Inputs,
@@ -204,9 +209,9 @@ pub fn builtin(
     let fixture = start_fixture(concurrency)?;
     let endpoint = Endpoint::custom(&fixture.base_url()).map_err(|e| e.to_string())?;
     let target = with_key(endpoint, calibration_key())?;
-    let requests = 50.max(4 * concurrency as usize);
+    let requests = 25.max(4 * concurrency as usize);
     let plan = Plan {
-        ttft_ms: 200,
+        ttft_ms: BUILTIN_TTFT_MS,
         concurrency,
         requests,
         warmup: concurrency,
