@@ -212,6 +212,7 @@ pub(crate) fn convert(file: LegacyFile, file_name: &str) -> Result<SweepFile, Js
                 outcome: None,
                 repairs: None,
                 attempts: Vec::new(),
+                load: None,
             });
         }
         models.push(ModelRun {
