@@ -1,9 +1,10 @@
 //! `#/sweep`: every model of every loaded sweep (published, imported, own runs)
 //! with its figures recomputed from traces — the core's sortable, filterable
-//! matrix with accuracy's 95 % interval, a column the SQLite worker fills by
-//! re-verifying every trace in the browser, the cost-vs-accuracy chart with its
-//! Pareto frontier, and a paired test between any two models. Sort, filter and
-//! the two compared models live in the URL.
+//! matrix (`analysis::records` / `analysis::matrix`) with accuracy's 95 %
+//! interval, a column the SQLite worker fills by re-verifying every trace in the
+//! browser, the cost-vs-accuracy chart with its Pareto frontier, and a paired
+//! test between any two models. Sort, filter and the two compared models live in
+//! the URL.
 
 pub mod chart;
 pub mod chart_layout;
@@ -16,8 +17,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use sqlsweep_core::analysis::format::{fraction, round_half_up};
-use sqlsweep_core::analysis::matrix::{matrix, SortKey};
-use sqlsweep_core::analysis::records::{platform_slug, PlatformFilter};
+use sqlsweep_core::analysis::matrix::{matrix, Sort};
+use sqlsweep_core::analysis::records::{PlatformFilter, Record};
 use sqlsweep_core::sweep::{Source, SweepFile};
 
 use crate::router::use_hash_location;
@@ -28,8 +29,8 @@ use compare::{PairedComparison, Pick};
 use matrix::SweepMatrix;
 use reproduce::{reproduce_all, use_reproducing, ReproduceStatus, Reproducing};
 use table::{
-    filter_from_query, filter_to_query, paired_selection, platforms, reproduction_key,
-    sort_from_query, sort_to_query, Reproduction, MODEL_A_KEY, MODEL_B_KEY,
+    filter_from_query, filter_to_query, paired_selection, platforms, Column, MatrixSort,
+    Reproduction, MODEL_A_KEY, MODEL_B_KEY,
 };
 
 #[component]
@@ -37,16 +38,6 @@ pub fn SweepView() -> impl IntoView {
     let router = use_hash_location();
     let data = use_loaded();
     let worker = use_sql_worker();
-
-    let query = Memo::new(move |_| router.location.get().query);
-    let records = Memo::new(move |_| data.loaded.get().map(|l| l.records));
-    let sort_state = Memo::new(move |_| sort_from_query(&query.get()));
-    let sort = Signal::derive(move || sort_state.get().0);
-    let filter_state = Memo::new(move |_| {
-        let recs = records.get().unwrap_or_default();
-        filter_from_query(&query.get(), &recs)
-    });
-    let filter = Signal::derive(move || filter_state.get().0);
     // Page-wide, so leaving the view and coming back neither loses nor repeats the work.
     let Reproducing {
         by_row,
@@ -54,79 +45,101 @@ pub fn SweepView() -> impl IntoView {
         submitted,
     } = use_reproducing();
 
-    // Per record, where its re-verification stands.
+    let records: Memo<Option<Arc<Vec<Record>>>> =
+        Memo::new(move |_| data.loaded.get().map(|l| l.records));
+    // Runs made in this browser already ran their SQL in the worker.
     let reproduction = Memo::new(move |_| {
-        let Some(loaded) = data.loaded.get() else {
-            return Vec::new();
-        };
-        by_row.with(|m| {
-            loaded
-                .records
-                .iter()
-                .map(|r| match loaded.entry_of(r) {
-                    Some(e) if matches!(e.sweep.run.source, Some(Source::Own)) => {
-                        Reproduction::RanHere
-                    }
-                    Some(e) => m
-                        .get(&reproduction_key(e.id, r.run_index))
-                        .cloned()
-                        .unwrap_or_default(),
-                    None => Reproduction::Pending,
-                })
-                .collect()
-        })
+        let mut map = by_row.get();
+        if let Some(loaded) = data.loaded.get() {
+            for r in loaded.records.iter() {
+                if loaded
+                    .entry_of(r)
+                    .is_some_and(|e| matches!(e.sweep.run.source, Some(Source::Own)))
+                {
+                    map.insert(r.key.clone(), Reproduction::RanHere);
+                }
+            }
+        }
+        map
     });
 
-    // Once the published files have settled, re-verify every sweep not yet handed
-    // to the worker (imports join later), after the first render: the matrix never
-    // waits for SQLite or Chinook. Own runs already ran in the worker.
+    let query = Memo::new(move |_| router.location.get().query);
+    let sort_read = Memo::new(move |_| MatrixSort::from_query(&query.get()));
+    let filter_read = Memo::new(move |_| {
+        records.with(|r| filter_from_query(&query.get(), r.as_deref().map_or(&[], |v| v)))
+    });
+    let sort = Signal::derive(move || sort_read.get().0);
+    let filter = Signal::derive(move || filter_read.get().0);
+    let url_problems = move || {
+        let mut out = Vec::new();
+        if let Some(e) = sort_read.get().1 {
+            out.push(format!("Ignored the sort in the address: {e}."));
+        }
+        // Unknown platforms can only be judged once the records are in.
+        if let (Some(e), true) = (filter_read.get().1, records.with(|r| r.is_some())) {
+            out.push(format!("Ignored the platform filter in the address: {e}."));
+        }
+        out
+    };
+
+    // Once the published files have settled, re-verify every record not yet handed
+    // to the worker (an import joins when it arrives), after the first render: the
+    // matrix never waits for SQLite or Chinook.
     Effect::new(move |_| {
         let Some(loaded) = data.loaded.get() else {
             return;
         };
-        let fresh: Vec<(usize, Arc<SweepFile>)> = loaded
-            .entries
-            .iter()
-            .filter(|e| !matches!(e.sweep.run.source, Some(Source::Own)))
-            .filter(|e| !submitted.with_untracked(|s| s.contains(&e.id)))
-            .map(|e| (e.id, e.sweep.clone()))
-            .collect();
+        let fresh: Vec<Record> = submitted.with_untracked(|done| {
+            loaded
+                .records
+                .iter()
+                .filter(|r| !done.contains(&r.key))
+                .filter(|r| {
+                    !loaded
+                        .entry_of(r)
+                        .is_some_and(|e| matches!(e.sweep.run.source, Some(Source::Own)))
+                })
+                .cloned()
+                .collect()
+        });
         if fresh.is_empty() {
             return;
         }
-        submitted.update(|s| s.extend(fresh.iter().map(|(id, _)| *id)));
-        leptos::task::spawn_local(reproduce_all(worker, fresh, by_row, progress));
+        submitted.update(|s| s.extend(fresh.iter().map(|r| r.key.clone())));
+        let sweeps: Vec<Arc<SweepFile>> = loaded.entries.iter().map(|e| e.sweep.clone()).collect();
+        leptos::task::spawn_local(reproduce_all(worker, sweeps, fresh, by_row, progress));
     });
 
-    let on_sort = Callback::new(move |key: SortKey| {
-        let next = sort.get_untracked().clicked(key);
-        router.replace_query(sort_to_query(next, query.get_untracked()));
+    let on_sort = Callback::new(move |column: Column| {
+        let next = sort.get_untracked().clicked(column);
+        router.replace_query(next.to_query(query.get_untracked()));
     });
     let on_filter = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        let recs = records.get_untracked().unwrap_or_default();
-        let f = PlatformFilter::from_param(&value, &recs).unwrap_or_default();
+        let f = records
+            .with_untracked(|r| PlatformFilter::from_param(&value, r.as_deref().map_or(&[], |v| v)))
+            .unwrap_or_default();
         router.replace_query(filter_to_query(&f, query.get_untracked()));
     };
     let selection = Memo::new(move |_| {
-        let recs = records.get().unwrap_or_default();
-        paired_selection(&query.get(), &recs)
+        records.with(|r| paired_selection(&query.get(), r.as_deref().map_or(&[], |v| v)))
     });
     let on_pick = Callback::new(move |(side, key): (Pick, String)| {
-        let k = if side == Pick::A {
-            MODEL_A_KEY
-        } else {
-            MODEL_B_KEY
-        };
         let (a, b) = selection.get_untracked();
-        let recs = records.get_untracked().unwrap_or_default();
+        let key_of = |i: Option<usize>| {
+            records.with_untracked(|r| r.as_ref().and_then(|r| i.map(|i| r[i].key.clone())))
+        };
         // Pin both models once one is picked, so the link shows what is compared.
-        let key_of = |i: Option<usize>| i.map(|i| recs[i].key.clone());
-        let mut q = query.get_untracked();
-        for (name, value) in [(MODEL_A_KEY, key_of(a)), (MODEL_B_KEY, key_of(b))] {
-            q = q.with(name, value.as_deref());
+        let (mut ka, mut kb) = (key_of(a), key_of(b));
+        match side {
+            Pick::A => ka = Some(key),
+            Pick::B => kb = Some(key),
         }
-        router.replace_query(q.with(k, Some(&key)));
+        let q = query
+            .get_untracked()
+            .with(MODEL_A_KEY, ka.as_deref())
+            .with(MODEL_B_KEY, kb.as_deref());
+        router.replace_query(q);
     });
 
     let heading = move || match records.get() {
@@ -141,56 +154,62 @@ pub fn SweepView() -> impl IntoView {
         }
     };
     let platform_options = move || {
-        let recs = records.get().unwrap_or_default();
-        platforms(&recs)
-            .into_iter()
+        let ps = records.with(|r| r.as_deref().map(|r| platforms(r)).unwrap_or_default());
+        ps.into_iter()
             .map(|p| {
-                let key = platform_slug(&p);
-                let selected = filter.get() == PlatformFilter::Only(p.clone());
-                view! { <option value=key selected=selected>{format!("{} only", p.label())}</option> }
+                let f = PlatformFilter::Only(p.clone());
+                let selected = filter.get() == f;
+                view! { <option value=f.to_param() selected=selected>{format!("{} only", p.label())}</option> }
             })
             .collect_view()
     };
-    let showing = move || match records.get() {
-        None => "Loading sweep data…".to_string(),
-        Some(recs) => {
-            let v = matrix(&recs, &filter.get(), sort.get());
-            format!("Showing {} of {} models.", v.shown, v.total)
-        }
+    let showing = move || {
+        records.with(|r| match r {
+            None => "Loading sweep data…".to_string(),
+            Some(recs) => {
+                let f = filter.get();
+                let n = recs.iter().filter(|r| f.accepts(&r.platform)).count();
+                format!("Showing {n} of {} models.", recs.len())
+            }
+        })
     };
-    let url_problems = move || {
-        [sort_state.get().1, filter_state.get().1]
-            .into_iter()
-            .flatten()
-            .map(|p| view! { <p class="error" role="alert" data-testid="url-problem">{format!("Ignored in the address: {p}")}</p> })
-            .collect_view()
-    };
-    // "With N questions the interval is wide": the winner's own interval, as an example.
+    // "With N questions the interval is wide", on the best shown model's own interval.
     let interval_note = move || {
-        let recs = records.get()?;
-        let v = matrix(&recs, &filter.get(), sort.get());
-        let w = &recs[v.winner?];
-        let ci = w.accuracy_interval()?;
-        Some(format!(
-            "Accuracy is shown with its 95 % Wilson interval. With {} questions the intervals are wide: {}'s {} could be anywhere from {}% to {}%, \
-             so models a few points apart are usually not really different — the test below the chart says when they are.",
-            ci.n,
-            w.label,
-            fraction(ci.successes, ci.n),
-            round_half_up(ci.lo * 100.0) as i64,
-            round_half_up(ci.hi * 100.0) as i64
-        ))
+        records.with(|r| {
+            let recs = r.as_ref()?;
+            let v = matrix(recs, &filter.get(), Sort::default());
+            let w = &recs[v.winner?];
+            let ci = w.accuracy_interval()?;
+            Some(format!(
+                "Accuracy is shown with its 95 % Wilson interval. With {} questions the intervals are wide: {}'s {} could be anywhere \
+                 from {}% to {}%, so models a few points apart are usually not really different — the test below the chart says when they are.",
+                ci.n,
+                w.label,
+                fraction(ci.successes, ci.n),
+                round_half_up(ci.lo * 100.0) as i64,
+                round_half_up(ci.hi * 100.0) as i64
+            ))
+        })
     };
     let methodology = move || {
         data.loaded.get().map(|l| {
             l.entries
                 .iter()
-                .filter_map(|e| e.sweep.run.methodology.clone().map(|m| (e.file.clone(), m)))
-                .map(|(file, m)| view! { <p class="note"><strong>{file}": "</strong>{m}</p> })
+                .filter_map(|e| {
+                    e.sweep.run.methodology.clone().map(|m| {
+                        let label = if e.sweep.run.label.is_empty() {
+                            e.file.clone()
+                        } else {
+                            e.sweep.run.label.clone()
+                        };
+                        view! { <p class="note"><strong>{label}": "</strong>{m}</p> }
+                    })
+                })
                 .collect_view()
         })
     };
-    let records_signal = Signal::derive(move || records.get());
+    let records_vec = Signal::derive(move || records.get().map(|r| (*r).clone()));
+    let records_arc = Signal::derive(move || records.get());
 
     view! {
         <section class="view sweep" data-testid="sweep-view">
@@ -200,7 +219,12 @@ pub fn SweepView() -> impl IntoView {
                 "All figures are recomputed from the per-question traces in the data files."
             </p>
             <LoadErrors errors=data.errors />
-            {url_problems}
+            {move || {
+                url_problems()
+                    .into_iter()
+                    .map(|e| view! { <p class="note warning" data-testid="url-problem">{e}</p> })
+                    .collect_view()
+            }}
             <div class="toolbar">
                 <label>
                     "Platform "
@@ -212,19 +236,14 @@ pub fn SweepView() -> impl IntoView {
                 <span class="status" data-testid="showing">{showing}</span>
             </div>
             <ReproduceStatus progress=progress status=worker.status />
-            <SweepMatrix
-                records=records_signal
-                sort=sort
-                filter=filter
-                reproduction=Signal::derive(move || reproduction.get())
-                on_sort=on_sort
-            />
+            <SweepMatrix records=records_vec reproduction=reproduction sort=sort filter=filter on_sort=on_sort />
             <div class="notes">
                 <p class="note" data-testid="interval-note">
                     {move || interval_note().unwrap_or_else(|| "Accuracy is shown with its 95 % Wilson interval; with a few dozen questions the intervals are wide.".into())}
                 </p>
                 <p class="note">
-                    "★ marks the best model shown: highest accuracy, then lowest cost per query. A model whose every call failed has no figures and sorts last. "
+                    "★ marks the best model shown: highest accuracy, then lowest cost per query. "
+                    "A model whose every call failed has no measurements and is never best. "
                     "Click a column to sort; click again to reverse. Missing values (—) sort last."
                 </p>
                 <p class="note">
@@ -241,9 +260,9 @@ pub fn SweepView() -> impl IntoView {
                 "A model counts as clearly dominated only when another is cheaper and more accurate beyond both intervals. "
                 "Follows the platform filter above. Point at a model, or focus the chart and use the arrow keys."
             </p>
-            <CostAccuracyChart records=records_signal filter=filter />
+            <CostAccuracyChart records=records_arc filter=filter />
 
-            <PairedComparison records=records_signal selection=Signal::derive(move || selection.get()) on_pick=on_pick />
+            <PairedComparison records=records_arc selection=Signal::derive(move || selection.get()) on_pick=on_pick />
         </section>
     }
 }

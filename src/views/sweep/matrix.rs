@@ -1,63 +1,67 @@
-//! The matrix table: renders the core's [`matrix`] (which rows, in which order,
-//! which one wins) with accuracy's 95 % Wilson interval beside it, and the
-//! in-browser reproduction of each model. Takes its data as props, so the
-//! browser tests mount it with fixture data.
-
-use std::sync::Arc;
+//! The matrix table: renders core records in the order `table::arrange` decides,
+//! with the figures formatted by `analysis::format` and accuracy's 95 % Wilson
+//! interval under it. Takes its data as props, so the browser tests mount it with
+//! the published sweeps.
 
 use leptos::prelude::*;
-use sqlsweep_core::analysis::format::{fraction, ms, pct, round_half_up, tokens, usd_per_query};
-use sqlsweep_core::analysis::matrix::{matrix, Direction, MatrixView, Sort, SortKey};
+use sqlsweep_core::analysis::format;
+use sqlsweep_core::analysis::matrix::Direction;
 use sqlsweep_core::analysis::records::{platform_slug, PlatformFilter, Record};
 use sqlsweep_core::sweep::Source;
 
-use super::table::Reproduction;
+use super::table::{arrange, Column, MatrixSort, Reproduction, ReproductionMap};
 
 /// Skeleton rows while the sweeps load, so the table does not jump when they arrive
 /// (layout only; the published sweeps hold this many models).
 const SKELETON_ROWS: usize = 15;
-/// Columns: the sortable figures plus the reproduction column.
-const COLUMN_COUNT: usize = SortKey::ALL.len() + 1;
-
-fn is_numeric(key: SortKey) -> bool {
-    !matches!(key, SortKey::Model | SortKey::Platform)
-}
 
 #[component]
 pub fn SweepMatrix(
     /// `None` while the sweeps load.
     #[prop(into)]
-    records: Signal<Option<Arc<Vec<Record>>>>,
-    #[prop(into)] sort: Signal<Sort>,
-    #[prop(into)] filter: Signal<PlatformFilter>,
-    /// Per record index; a missing entry is pending.
+    records: Signal<Option<Vec<Record>>>,
+    /// Re-verification results by record key.
     #[prop(into)]
-    reproduction: Signal<Vec<Reproduction>>,
-    on_sort: Callback<SortKey>,
+    reproduction: Signal<ReproductionMap>,
+    #[prop(into)] sort: Signal<MatrixSort>,
+    #[prop(into)] filter: Signal<PlatformFilter>,
+    on_sort: Callback<Column>,
 ) -> impl IntoView {
-    let view = Memo::new(move |_| {
-        records.with(|r| {
-            r.as_ref()
-                .map(|r| (r.clone(), matrix(r, &filter.get(), sort.get())))
+    let shown = Memo::new(move |_| {
+        records.with(|records| {
+            records.as_ref().map(|records| {
+                reproduction.with(|repro| {
+                    let arranged = arrange(records, &filter.get(), sort.get(), repro);
+                    arranged
+                        .rows
+                        .iter()
+                        .map(|&i| {
+                            let r = &records[i];
+                            let state = repro.get(&r.key).cloned().unwrap_or_default();
+                            (r.clone(), state, Some(i) == arranged.winner)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
         })
     });
 
-    let header = move |key: SortKey| {
-        let active = move || sort.get().key == key;
-        let aria = move || match (active(), sort.get().dir) {
+    let header = move |column: Column| {
+        let active = move || sort.get().column() == column;
+        let aria = move || match (active(), sort.get().direction()) {
             (false, _) => "none",
             (true, Direction::Asc) => "ascending",
             (true, Direction::Desc) => "descending",
         };
-        let arrow = move || match (active(), sort.get().dir) {
+        let arrow = move || match (active(), sort.get().direction()) {
             (false, _) => "",
             (true, Direction::Asc) => " ▲",
             (true, Direction::Desc) => " ▼",
         };
         view! {
-            <th scope="col" class=format!("col-{}", key.as_param()) class:num=is_numeric(key) aria-sort=aria>
-                <button type="button" on:click=move |_| on_sort.run(key) data-sort=key.as_param()>
-                    {key.title()}
+            <th scope="col" class=format!("col-{}", column.key()) class:num=column.is_numeric() aria-sort=aria>
+                <button type="button" on:click=move |_| on_sort.run(column) data-sort=column.key()>
+                    {column.title()}
                     <span class="arrow">{arrow}</span>
                 </button>
             </th>
@@ -65,46 +69,40 @@ pub fn SweepMatrix(
     };
 
     let body = move || {
-        match view.get() {
+        match shown.get() {
         None => (0..SKELETON_ROWS)
             .map(|_| {
                 view! {
                     <tr class="skeleton" aria-hidden="true">
-                        {(0..COLUMN_COUNT).map(|_| view! { <td><span class="bar"></span></td> }).collect_view()}
+                        {Column::ALL.map(|_| view! { <td><span class="bar"></span></td> }).collect_view()}
                     </tr>
                 }
             })
             .collect_view()
             .into_any(),
-        Some((_, MatrixView { rows, .. })) if rows.is_empty() => view! {
+        Some(rows) if rows.is_empty() => view! {
             <tr>
-                <td class="empty" colspan=COLUMN_COUNT>"No models for this filter."</td>
+                <td class="empty" colspan=Column::ALL.len()>"No models for this filter."</td>
             </tr>
         }
         .into_any(),
-        Some((records, v)) => {
-            let repro = reproduction.get();
-            v.rows
-                .iter()
-                .map(|&i| {
-                    let r = records[i].clone();
-                    let state = repro.get(i).cloned().unwrap_or_default();
-                    view! { <Row record=r is_best=v.winner == Some(i) reproduction=state /> }
-                })
-                .collect_view()
-                .into_any()
-        }
+        Some(rows) => rows
+            .into_iter()
+            .map(|(record, reproduction, is_best)| view! { <Row record reproduction is_best /> })
+            .collect_view()
+            .into_any(),
     }
     };
 
     view! {
         <div class="table-wrap">
-            <table class="matrix" data-testid="sweep-matrix" aria-busy=move || if view.with(|s| s.is_none()) { "true" } else { "false" }>
+            <table
+                class="matrix"
+                data-testid="sweep-matrix"
+                aria-busy=move || if shown.with(|s| s.is_none()) { "true" } else { "false" }
+            >
                 <thead>
-                    <tr>
-                        {SortKey::ALL.map(header).collect_view()}
-                        <th scope="col" class="col-reproduced">"Reproduced in your browser"</th>
-                    </tr>
+                    <tr>{Column::ALL.map(header).collect_view()}</tr>
                 </thead>
                 <tbody>{body}</tbody>
             </table>
@@ -112,22 +110,12 @@ pub fn SweepMatrix(
     }
 }
 
-/// "80–99%": the bounds of a Wilson interval.
-fn interval_text(r: &Record) -> Option<String> {
-    r.accuracy_interval().map(|ci| {
-        format!(
-            "{}–{}%",
-            round_half_up(ci.lo * 100.0) as i64,
-            round_half_up(ci.hi * 100.0) as i64
-        )
-    })
-}
-
 /// One model's row.
 #[component]
-fn Row(record: Record, is_best: bool, reproduction: Reproduction) -> impl IntoView {
+fn Row(record: Record, reproduction: Reproduction, is_best: bool) -> impl IntoView {
     let s = &record.summary;
     let chip = format!("chip chip-{}", platform_slug(&record.platform));
+    // Imports and own runs say where they come from; published files need not.
     let source = match &record.source {
         Some(Source::Published { .. }) | None => None,
         Some(_) => Some(record.source_label.clone()),
@@ -139,42 +127,52 @@ fn Row(record: Record, is_best: bool, reproduction: Reproduction) -> impl IntoVi
             {source.map(|l| view! { <span class="source" data-testid="source">{l}</span> })}
         </td>
     };
+    let interval = record.accuracy_interval().map(|ci| {
+        format!(
+            "{}–{}%",
+            format::round_half_up(ci.lo * 100.0) as i64,
+            format::round_half_up(ci.hi * 100.0) as i64
+        )
+    });
     let figures = if let Some(error) = &s.fatal_error {
         view! {
             <td class="fatal-cell" colspan=8 data-testid="fatal">
                 <strong>"✕ Every call failed"</strong>
-                " — "
+                <span class="muted">{format!(" ({} of {} calls) — no figures to compare", s.errors, s.n)}</span>
                 <span class="error-text" title=error.clone()>{error.clone()}</span>
-                <span class="muted">{format!(" ({} calls)", s.n)}</span>
             </td>
         }
         .into_any()
     } else {
         let accuracy = match s.accuracy {
-            Some(a) => format!("{} ({})", pct(Some(a)), fraction(s.correct, s.n)),
-            None => pct(None),
+            Some(a) => format!(
+                "{} ({})",
+                format::pct(Some(a)),
+                format::fraction(s.correct, s.n)
+            ),
+            None => format::MISSING.to_string(),
         };
         let estimate = s.cost_is_estimate;
         let cost_title = if estimate {
-            "Estimate: no published rate for this model"
+            "Estimate: the file gives no published rate for this model"
         } else {
             ""
         };
         view! {
             <td class="num col-accuracy">
                 <span data-testid="accuracy">{accuracy}</span>
-                {interval_text(&record).map(|t| view! {
+                {interval.map(|t| view! {
                     <span class="ci" data-testid="accuracy-ci" title="95 % Wilson interval">{t}</span>
                 })}
             </td>
-            <td class="num">{pct(s.json_ok_rate)}</td>
-            <td class="num">{ms(s.median_ttft_ms)}</td>
-            <td class="num">{ms(s.median_latency_ms)}</td>
-            <td class="num">{ms(s.p90_latency_ms)}</td>
-            <td class="num">{tokens(s.mean_prompt_tokens)}</td>
-            <td class="num">{tokens(s.mean_completion_tokens)}</td>
+            <td class="num">{format::pct(s.json_ok_rate)}</td>
+            <td class="num">{format::ms(s.median_ttft_ms)}</td>
+            <td class="num">{format::ms(s.median_latency_ms)}</td>
+            <td class="num">{format::ms(s.p90_latency_ms)}</td>
+            <td class="num">{format::tokens(s.mean_prompt_tokens)}</td>
+            <td class="num">{format::tokens(s.mean_completion_tokens)}</td>
             <td class="num" title=cost_title data-testid="cost">
-                {usd_per_query(s.cost_per_query_usd)}
+                {format::usd_per_query(s.cost_per_query_usd)}
                 {estimate.then(|| view! { <span class="estimate">"est."</span> })}
             </td>
         }
@@ -196,13 +194,13 @@ fn reproduction_cell(r: &Reproduction) -> AnyView {
             view! { <span class="pending" title="Waiting for the SQLite worker">"…"</span> }
                 .into_any()
         }
+        Reproduction::Failed(e) => {
+            view! { <span class="bad" title=e.clone()>"not run"</span> }.into_any()
+        }
         Reproduction::RanHere => view! {
             <span class="muted" title="Run in this browser: its SQL already ran in the SQLite worker">"ran here"</span>
         }
         .into_any(),
-        Reproduction::Failed(e) => {
-            view! { <span class="bad" title=e.clone()>"not run"</span> }.into_any()
-        }
         Reproduction::Done(c, disagreements) => {
             let ok = c.reproduced();
             let mut title = format!(
@@ -212,21 +210,23 @@ fn reproduction_cell(r: &Reproduction) -> AnyView {
             for d in disagreements {
                 title.push_str(&format!("\n{}: {}", d.qid, d.detail));
             }
-            // Scores first (what the matrix's accuracy rests on); row sets and SQL errors
-            // that did not come back are named beside them.
+            // Scores first (what the accuracy rests on); row sets and SQL errors that did
+            // not come back are named beside them.
             let mut text = format!(
-                "{}/{}{}",
-                c.scores_agree,
-                c.traces,
+                "{}{}",
+                format::fraction(c.scores_agree, c.traces),
                 if ok { " ✓" } else { " ✗" }
             );
             if c.rows_reproduced != c.rows_checked {
-                text.push_str(&format!(" rows {}/{}", c.rows_reproduced, c.rows_checked));
+                text.push_str(&format!(
+                    " rows {}",
+                    format::fraction(c.rows_reproduced, c.rows_checked)
+                ));
             }
             if c.errors_reproduced != c.errors_checked {
                 text.push_str(&format!(
-                    " errors {}/{}",
-                    c.errors_reproduced, c.errors_checked
+                    " errors {}",
+                    format::fraction(c.errors_reproduced, c.errors_checked)
                 ));
             }
             view! {

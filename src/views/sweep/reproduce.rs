@@ -2,15 +2,15 @@
 //! to be re-executed and re-scored (the same core code as `sqlsweep verify`), and
 //! the status line that reports how far it got and how long it took.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use sqlsweep_core::analysis::records::Record;
 use sqlsweep_core::sweep::SweepFile;
 use sqlsweep_core::verify::VerifyReport;
 
-use super::table::{reproduction_key, Reproduction};
-use crate::format;
+use super::table::{Reproduction, ReproductionMap};
 use crate::sql_worker::{Reply, Request, SqlWorker, WorkerStatus};
 
 /// Progress of the background re-verification.
@@ -80,18 +80,19 @@ impl ReproduceProgress {
 /// The page's re-verification state, shared through context.
 #[derive(Clone, Copy)]
 pub struct Reproducing {
-    /// Per [`reproduction_key`].
-    pub by_row: RwSignal<HashMap<String, Reproduction>>,
+    /// Per record key.
+    pub by_row: RwSignal<ReproductionMap>,
     pub progress: RwSignal<ReproduceProgress>,
-    /// Library entries handed to the worker (each is checked once per page).
-    pub submitted: RwSignal<HashSet<usize>>,
+    /// Records handed to the worker (each is checked once per page; a sweep
+    /// imported later joins when it arrives).
+    pub submitted: RwSignal<HashSet<String>>,
 }
 
 /// The page's re-verification state (created on first use).
 pub fn use_reproducing() -> Reproducing {
     use_context::<Reproducing>().unwrap_or_else(|| {
         let r = Reproducing {
-            by_row: RwSignal::new(HashMap::new()),
+            by_row: RwSignal::new(ReproductionMap::new()),
             progress: RwSignal::new(ReproduceProgress::default()),
             submitted: RwSignal::new(HashSet::new()),
         };
@@ -100,34 +101,51 @@ pub fn use_reproducing() -> Reproducing {
     })
 }
 
+/// A wait the user sits through, in seconds: 4132 ms → "4.1 s".
+fn seconds(ms: f64) -> String {
+    format!("{:.1} s", ms / 1000.0)
+}
+
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }
 
-/// Re-verifies every model of `sweeps` (library entry id, sweep), one request per
-/// model so rows fill in as results arrive. Batches may overlap (an import while
-/// the published files are still being checked): the progress adds up across them
-/// and is finished when every model handed over so far is done.
+/// Re-verifies the model run behind every record of `records` (a batch of the
+/// records built from `sweeps`, in that order), one request per model so rows fill
+/// in as results arrive. Batches may overlap (an import while the published files
+/// are being checked): the progress adds up across them and is finished when every
+/// model handed over so far is done.
 pub async fn reproduce_all(
     worker: SqlWorker,
-    sweeps: Vec<(usize, Arc<SweepFile>)>,
-    reproduction: RwSignal<HashMap<String, Reproduction>>,
+    sweeps: Vec<Arc<SweepFile>>,
+    records: Vec<Record>,
+    reproduction: RwSignal<ReproductionMap>,
     progress: RwSignal<ReproduceProgress>,
 ) {
-    let total: usize = sweeps.iter().map(|(_, s)| s.models.len()).sum();
-    if total == 0 {
+    if records.is_empty() {
         return;
     }
     let now = now_ms();
     progress.try_update(|p| {
-        p.models_total += total as u32;
+        p.models_total += records.len() as u32;
         p.finished = false;
         p.started_ms.get_or_insert(now);
     });
-    for (entry, sweep) in &sweeps {
-        for (run_index, run) in sweep.models.iter().enumerate() {
+    for record in &records {
+        let Some((sweep, run)) = sweeps
+            .get(record.sweep_index)
+            .and_then(|s| s.models.get(record.run_index).map(|r| (s, r)))
+        else {
+            finish_one(
+                progress,
+                &Reproduction::Failed("no such model in the sweep".into()),
+                0.0,
+            );
+            continue;
+        };
+        {
             let one = SweepFile {
                 schema: sweep.schema.clone(),
                 version: sweep.version,
@@ -162,29 +180,34 @@ pub async fn reproduce_all(
                 ),
                 Err(e) => (Reproduction::Failed(e), 0.0),
             };
-            let now = now_ms();
-            progress.try_update(|p| {
-                p.models_done += 1;
-                p.verify_ms += verify_ms;
-                match &result {
-                    Reproduction::Done(c, _) => {
-                        p.traces += c.traces;
-                        p.scores_agree += c.scores_agree;
-                        p.rows_checked += c.rows_checked;
-                        p.rows_reproduced += c.rows_reproduced;
-                        p.errors_checked += c.errors_checked;
-                        p.errors_reproduced += c.errors_reproduced;
-                    }
-                    _ => p.failures += 1,
-                }
-                if p.models_done == p.models_total {
-                    p.finished = true;
-                    p.wall_ms = p.started_ms.map(|s| now - s);
-                }
-            });
-            reproduction.try_update(|m| m.insert(reproduction_key(*entry, run_index), result));
+            finish_one(progress, &result, verify_ms);
+            reproduction.try_update(|m| m.insert(record.key.clone(), result));
         }
     }
+}
+
+/// Counts one model's result into the progress; the last one finishes it.
+fn finish_one(progress: RwSignal<ReproduceProgress>, result: &Reproduction, verify_ms: f64) {
+    let now = now_ms();
+    progress.try_update(|p| {
+        p.models_done += 1;
+        p.verify_ms += verify_ms;
+        match result {
+            Reproduction::Done(c, _) => {
+                p.traces += c.traces;
+                p.scores_agree += c.scores_agree;
+                p.rows_checked += c.rows_checked;
+                p.rows_reproduced += c.rows_reproduced;
+                p.errors_checked += c.errors_checked;
+                p.errors_reproduced += c.errors_reproduced;
+            }
+            _ => p.failures += 1,
+        }
+        if p.models_done >= p.models_total {
+            p.finished = true;
+            p.wall_ms = p.started_ms.map(|s| now - s);
+        }
+    });
 }
 
 /// The status line above the matrix.
@@ -205,7 +228,7 @@ pub fn ReproduceStatus(
             WorkerStatus::Ready(o) => format!(
                 "SQLite {} in a Web Worker; Chinook loaded in {}",
                 o.sqlite_version,
-                format::seconds(o.elapsed_ms)
+                seconds(o.elapsed_ms)
             ),
             WorkerStatus::Failed(e) => format!("SQLite worker failed: {e}"),
             WorkerStatus::Starting => "starting SQLite in a Web Worker…".into(),
@@ -221,7 +244,7 @@ pub fn ReproduceStatus(
                 p.rows_reproduced,
                 p.rows_checked,
                 p.models_done,
-                format::seconds(p.wall_ms.unwrap_or(0.0)),
+                seconds(p.wall_ms.unwrap_or(0.0)),
                 if p.failures > 0 { format!("; {} models could not be checked", p.failures) } else { String::new() },
             )
         } else if p.models_total == 0 {
