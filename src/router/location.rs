@@ -9,16 +9,25 @@ use std::fmt;
 pub enum Route {
     /// The sweep matrix.
     Sweep,
+    /// Cost explorer: volume, cost matrix, build vs buy.
+    Cost,
+    /// Inference insights: Q1–Q7 and the long-form sections.
+    Insights,
+    /// Latency under load and the sequential runs.
+    Latency,
 }
 
 impl Route {
     /// Every view, in nav order.
-    pub const ALL: [Route; 1] = [Route::Sweep];
+    pub const ALL: [Route; 4] = [Route::Sweep, Route::Cost, Route::Insights, Route::Latency];
 
     /// The path inside the hash (`sweep` for `#/sweep`).
     pub fn path(self) -> &'static str {
         match self {
             Route::Sweep => "sweep",
+            Route::Cost => "cost",
+            Route::Insights => "insights",
+            Route::Latency => "latency",
         }
     }
 
@@ -26,6 +35,9 @@ impl Route {
     pub fn title(self) -> &'static str {
         match self {
             Route::Sweep => "Model sweep",
+            Route::Cost => "Cost",
+            Route::Insights => "Insights",
+            Route::Latency => "Latency",
         }
     }
 
@@ -274,6 +286,14 @@ mod tests {
             &[("u", "%FF")],
             "#/sweep?u=%25FF",
         );
+        check(
+            "#/cost?volume=90000",
+            View(Route::Cost),
+            &[("volume", "90000")],
+            "#/cost?volume=90000",
+        );
+        check("#/insights", View(Route::Insights), &[], "#/insights");
+        check("#/latency/", View(Route::Latency), &[], "#/latency");
         check("#/nope", NotFound("nope".into()), &[], "#/nope");
         check("#/mod%20el", NotFound("mod el".into()), &[], "#/mod%20el");
     }

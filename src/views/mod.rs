@@ -2,5 +2,10 @@
 //! [`crate::router::Route::ALL`]; each renders from shared data and computes
 //! nothing a core function could.
 
+pub mod assumptions;
+pub mod cost;
+pub mod figures;
+pub mod insights;
+pub mod latency;
 pub mod not_found;
 pub mod sweep;
