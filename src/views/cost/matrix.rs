@@ -6,6 +6,8 @@
 use leptos::prelude::*;
 use sqlsweep_core::analysis::cost::{Basis, CostMatrix};
 use sqlsweep_core::analysis::format;
+use sqlsweep_core::analysis::frontier::Exclusion;
+use sqlsweep_core::analysis::insights::clean_error;
 use sqlsweep_core::analysis::records::Record;
 
 use crate::views::figures::{
@@ -89,7 +91,11 @@ pub fn CostMatrixTable(
             m.excluded
                 .iter()
                 .map(|(i, why)| {
-                    view! { <li data-model=recs[*i].model.clone()><strong>{recs[*i].label.clone()}</strong>" — "{why.text()}</li> }
+                    let reason = match why {
+                        Exclusion::FatalError(e) => format!("every call failed ({})", clean_error(e)),
+                        other => other.text(),
+                    };
+                    view! { <li data-model=recs[*i].model.clone()><strong>{recs[*i].label.clone()}</strong>" — "{reason}</li> }
                 })
                 .collect_view()
         });
@@ -113,7 +119,7 @@ pub fn CostMatrixTable(
     };
 
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Cost matrix (scrolls sideways)">
             <table class="cost-matrix" data-testid="cost-matrix" aria-busy=move || loading.get().to_string()>
                 <caption class="visually-hidden">"Cost of every priced model at the chosen daily volume, cheapest first"</caption>
                 <thead>

@@ -153,7 +153,10 @@ fn cards(i: &Insights, recs: &[Record]) -> impl IntoView {
                     )}
                     {estimate_badge(Basis::Assumption, None)}
                 </p>
-                <p class="note">"Dedicated capacity buys a latency guarantee, not a lower bill; see “Serverless or dedicated” below."</p>
+                <p class="note">
+                    {if s.ratio >= 1.0 { "Dedicated capacity buys a latency guarantee, not a lower bill" } else { "Dedicated capacity is cheaper at this volume, if the GPUs keep up" }}
+                    "; see “Serverless or dedicated” below."
+                </p>
             },
         )
     });

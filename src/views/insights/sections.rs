@@ -179,9 +179,13 @@ pub fn ServerlessSection(
                         <h3>"What the benchmark cannot tell you"</h3>
                         <p class="note">
                             "Every figure here was measured on shared serverless capacity. No dedicated deployment was benchmarked, "
-                            "so its latency, cold starts and behaviour under load are unknown. The reason to pay for dedicated "
-                            "capacity is a latency you can contract for — see the latency view for how shared capacity "
-                            "behaves under load — not a lower bill at this volume."
+                            "so its latency, cold starts and behaviour under load are unknown. "
+                            {if s.ratio >= 1.0 {
+                                "At this volume the reason to pay for dedicated capacity is a latency you can contract for, not a lower bill"
+                            } else {
+                                "At this volume dedicated capacity is also the cheaper option, if the GPUs keep up"
+                            }}
+                            " — see the latency view for how shared capacity behaves under load."
                         </p>
                     </article>
                 </div>
@@ -292,11 +296,11 @@ pub fn QuantizationSection(
                             {estimate_badge(Basis::Assumption, None)}
                         </p>
                         <p class="note" data-testid="quant-best">{format!(
-                            "Best model per format here — {best}. Different models, so this does not isolate the effect of the format; it does show a 4-bit model can top the table."
+                            "Best model per format here — {best}. These are different models, so the comparison does not isolate the effect of the format."
                         )}</p>
                     </article>
                 </div>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Quantization of each model (scrolls sideways)">
                     <table class="quant-table" data-testid="quant-table">
                         <thead>
                             <tr>

@@ -126,8 +126,9 @@ pub fn LoadSection(report: Memo<Option<Result<LoadReport, FetchError>>>) -> impl
                 "Each model answered the gold questions with the full agent at several concurrency levels (closed loop: "
                 "that many calls in flight at once). Badge: median at the highest level ÷ median at the lowest — "
                 {format!(
-                    "under {DEGRADATION_OK_BELOW}× holds up, under {DEGRADATION_NEUTRAL_BELOW}× slows, from {DEGRADATION_NEUTRAL_BELOW}× degrades."
+                    "under {DEGRADATION_OK_BELOW}× holds up, under {DEGRADATION_NEUTRAL_BELOW}× slows, from {DEGRADATION_NEUTRAL_BELOW}× degrades. "
                 )}
+                "Bars share each model's scale (its slowest p99); the orange line marks the latency target; striped p99 bars rest on too few calls to be more than indicative."
             </p>
             {body}
         </section>
@@ -138,8 +139,9 @@ pub fn LoadSection(report: Memo<Option<Result<LoadReport, FetchError>>>) -> impl
 fn ModelBlock(model: ModelLoad, target_ms: f64) -> impl IntoView {
     let badge = model.degradation.as_ref().map(|d| {
         view! {
-            <span class=badge_class(d.badge) data-testid="degradation" data-ratio=format!("{:.2}", d.ratio)>
+            <span class=badge_class(d.badge) class:caveat={d.failed_at_top > 0} data-testid="degradation" data-ratio=format!("{:.2}", d.ratio)>
                 {format!("p50 c={}→c={} · {}", d.from_concurrency, d.to_concurrency, format::ratio(Some(d.ratio)))}
+                {(d.failed_at_top > 0).then(|| format!(" · {} failed", d.failed_at_top))}
             </span>
         }
     });
@@ -173,7 +175,7 @@ fn ModelBlock(model: ModelLoad, target_ms: f64) -> impl IntoView {
             </header>
             {caveat}
             {change}
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=format!("{} under load (scrolls sideways)", model.label)>
                 <table class="load-table">
                     <thead>
                         <tr>

@@ -92,7 +92,7 @@ fn run_row(run: &SequentialRun, target: f64, best: bool) -> impl IntoView {
     let failed = if run.failed == 0 {
         "0".to_string()
     } else {
-        format!("{} ({})", run.failed, classes(&run.failed_by_class))
+        classes(&run.failed_by_class)
     };
     view! {
         <tr class:best=best data-run=run.label.clone()>
@@ -117,7 +117,7 @@ fn runs_table(runs: &[SequentialRun], target: f64, best: Option<usize>) -> impl 
         .map(|(i, r)| run_row(r, target, Some(i) == best))
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Sequential runs (scrolls sideways)">
             <table class="runs-table">
                 <thead>
                     <tr>
@@ -175,10 +175,9 @@ pub fn SequentialSection(
                 format!("{} calls across {} runs, none failed.", r.pooled_ok.samples, r.runs.len())
             };
             let p = &r.as_published;
-            let as_published = format!(
+            let mut as_published = format!(
                 "As the original pooled them — every one of the {} calls, failed ones included, lower-nearest-rank percentiles: \
-                 p50 {}, p90 {}, p99 {}, {} under target. Its tail is the failed calls' back-off, not the model; the README's \
-                 interpolated median over the same calls is {}.",
+                 p50 {}, p90 {}, p99 {}, {} under target; the README's interpolated median over the same calls is {}.",
                 p.calls,
                 format::ms(p.p50_ms),
                 format::ms(p.p90_ms),
@@ -186,6 +185,12 @@ pub fn SequentialSection(
                 format::pct(p.under_target_share),
                 format::ms(r.pooled_all.p50_ms)
             );
+            if r.failed > 0 {
+                as_published.push_str(&format!(
+                    " Those figures mix in the {} failed calls, whose time is mostly waiting and retrying before giving up.",
+                    r.failed
+                ));
+            }
             let runs_summary = match (r.median_run_p50_ms, r.best_run) {
                 (Some(m), Some(b)) => format!(
                     "Median of the runs' medians: {}; best run: {} at {}. The spread between runs of the same model is the shared capacity's, not the model's.",
@@ -229,7 +234,18 @@ pub fn SequentialSection(
         <section class="sequential" aria-labelledby="seq-title" aria-busy=move || report.with(Option::is_none).to_string()>
             <h2 id="seq-title">{format!("One call at a time: {files} sequential runs")}</h2>
             <p class="note">
-                "Each run asked the full agent the dev questions one after another, paced, on shared serverless capacity. "
+                {move || {
+                    let calls = report.with(|r| {
+                        r.as_ref()
+                            .and_then(|(rep, _)| rep.as_ref())
+                            .and_then(|rep| rep.runs.first())
+                            .map(|run| run.calls)
+                    });
+                    match calls {
+                        Some(n) => format!("Each run asked the full agent {n} questions one after another, paced, on shared serverless capacity. "),
+                        None => "Each run asked the full agent a set of questions one after another, paced, on shared serverless capacity. ".to_string(),
+                    }
+                }}
                 "Latency is the whole agent call as the harness timed it, repairs included."
             </p>
             {body}
