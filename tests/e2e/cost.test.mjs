@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
+import { assertStableWhileLoading } from './layout.mjs';
 import {
   DAYS_PER_MONTH, DAYS_PER_YEAR, gptPerQuery, pctInterval, pricedModels, publishedModels,
   usd, usdCents, usdPerQuery,
@@ -232,3 +233,9 @@ test('#/cost names a sweep file that failed to load and still prices the other',
   await broken.close();
 });
 
+
+test('#/cost reserves the space of its figures while the data loads', async () => {
+  for (const width of [1280, 380]) {
+    await assertStableWhileLoading(browser, `${server.url}#/cost`, '[data-testid=cost-matrix][aria-busy=false] tbody tr[data-model]', { width });
+  }
+});

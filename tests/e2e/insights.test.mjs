@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
+import { assertStableWhileLoading } from './layout.mjs';
 import { DAYS_PER_MONTH, ms, pctInterval, publishedModels, readData, round, usd, usdPerQuery, pct } from './expected_figures.mjs';
 
 let dist, server, browser;
@@ -121,4 +122,10 @@ test('#/insights names a missing metadata file and still answers Q1–Q7', async
   assert.match(await page.locator('.quantization').textContent(), /could not be loaded/);
   await page.close();
   await missing.close();
+});
+
+test('#/insights reserves the space of its figures while the data loads', async () => {
+  for (const width of [1280, 380]) {
+    await assertStableWhileLoading(browser, `${server.url}#/insights`, '[data-testid=insight-cards][aria-busy=false] [data-card]', { width });
+  }
 });

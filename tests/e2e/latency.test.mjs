@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
+import { assertStableWhileLoading } from './layout.mjs';
 import { lowerNearestRank, ms, pct, pctInterval, quantile, readData } from './expected_figures.mjs';
 
 let dist, server, browser;
@@ -153,4 +154,10 @@ test('#/latency names a corrupt or missing file and shows what did load', async 
   assert.match(await page.locator('[data-testid=failed-note]').textContent(), new RegExp(`${rows.length} calls across 2 runs`));
   await page.close();
   await broken.close();
+});
+
+test('#/latency reserves the space of its figures while the data loads', async () => {
+  for (const width of [1280, 380]) {
+    await assertStableWhileLoading(browser, `${server.url}#/latency`, '.sequential[aria-busy=false] [data-testid=seq-p50]', { width });
+  }
 });

@@ -81,7 +81,7 @@ pub fn CostMatrixTable(
 
     let excluded = move || {
         if loading.get() {
-            return None;
+            return Some(view! { <div class="excluded skeleton" aria-hidden="true"><span class="bar"></span></div> }.into_any());
         }
         let m = matrix.get();
         if m.excluded.is_empty() {
@@ -99,12 +99,15 @@ pub fn CostMatrixTable(
                 })
                 .collect_view()
         });
-        Some(view! {
-            <div class="excluded" data-testid="excluded">
-                <p class="note">"Not in the table:"</p>
-                <ul class="note">{items}</ul>
-            </div>
-        })
+        Some(
+            view! {
+                <div class="excluded" data-testid="excluded">
+                    <p class="note">"Not in the table:"</p>
+                    <ul class="note">{items}</ul>
+                </div>
+            }
+            .into_any(),
+        )
     };
     let legend = move || {
         matrix.with(|m| m.any_estimate).then(|| {

@@ -14,6 +14,16 @@ use sqlsweep_core::sweep::SweepFile;
 
 use crate::views::figures::{accuracy_text, estimate_badge, limitation_texts};
 
+/// Two cards' worth of space while data loads.
+fn two_skeleton_cards() -> impl IntoView {
+    view! {
+        <div class="two-cards" aria-hidden="true">
+            <article class="card skeleton"><span class="bar"></span></article>
+            <article class="card skeleton"><span class="bar"></span></article>
+        </div>
+    }
+}
+
 /// A number without trailing zeros (`2.5`, `40`).
 fn num(v: f64) -> String {
     format!("{v}")
@@ -52,7 +62,12 @@ pub fn FineTuneSection(
 ) -> impl IntoView {
     let body = move || {
         if loading.get() {
-            return view! { <div class="steps skeleton" aria-hidden="true"><span class="bar"></span></div> }.into_any();
+            return view! {
+                <ol class="steps" aria-hidden="true">
+                    {(0..4).map(|_| view! { <li class="skeleton"><span class="bar"></span><span class="bar"></span></li> }).collect_view()}
+                </ol>
+            }
+            .into_any();
         }
         let Some(f) = insights.get().fine_tune else {
             return view! { <p class="note">"Needs two priced models of different cost that ran; the loaded data has none."</p> }.into_any();
@@ -138,7 +153,7 @@ pub fn ServerlessSection(
 ) -> impl IntoView {
     let body = move || {
         if loading.get() {
-            return view! { <div class="skeleton" aria-hidden="true"><span class="bar"></span></div> }.into_any();
+            return two_skeleton_cards().into_any();
         }
         let Some(s) = insights.get().q4_serverless else {
             return view! { <p class="note">"Needs a priced model that reaches the accuracy bar; the loaded data has none."</p> }.into_any();
@@ -212,7 +227,12 @@ pub fn QuantizationSection(
 ) -> impl IntoView {
     let body = move || {
         if loading.get() {
-            return view! { <div class="skeleton" aria-hidden="true"><span class="bar"></span></div> }.into_any();
+            return view! {
+                <div class="skeleton" aria-hidden="true"><span class="bar"></span></div>
+                {two_skeleton_cards()}
+                <div class="skeleton table-skeleton" aria-hidden="true"><span class="bar"></span></div>
+            }
+            .into_any();
         }
         let Some(q) = insights.get().quantization else {
             return view! { <p class="note">"The model metadata file could not be loaded (see the message above), so the formats are unknown."</p> }.into_any();
