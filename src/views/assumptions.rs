@@ -302,7 +302,7 @@ mod tests {
             "reference=openai%2Fgpt-oss-120b",
             &[("reference", "openai/gpt-oss-120b")],
             0,
-            "reference=openai%2Fgpt-oss-120b",
+            "reference=openai/gpt-oss-120b",
         );
         assert!(carries_assumptions(&Query::parse("gpt_out=12")));
         assert!(!carries_assumptions(&Query::parse("platform=all")));

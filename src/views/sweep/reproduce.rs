@@ -2,15 +2,14 @@
 //! to be re-executed and re-scored (the same core code as `sqlsweep verify`), and
 //! the status line that reports how far it got and how long it took.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use sqlsweep_core::analysis::records::Record;
 use sqlsweep_core::sweep::SweepFile;
 use sqlsweep_core::verify::VerifyReport;
 
-use super::table::{row_key, Reproduction};
-use crate::format;
+use super::table::{Reproduction, ReproductionMap};
 use crate::sql_worker::{Reply, Request, SqlWorker, WorkerStatus};
 
 /// Progress of the background re-verification.
@@ -79,7 +78,7 @@ impl ReproduceProgress {
 #[derive(Clone, Copy)]
 pub struct Reproducing {
     /// Per matrix row key.
-    pub by_row: RwSignal<HashMap<String, Reproduction>>,
+    pub by_row: RwSignal<ReproductionMap>,
     pub progress: RwSignal<ReproduceProgress>,
     /// Set when the work has been handed to the worker (it runs once per page).
     pub started: RwSignal<bool>,
@@ -89,7 +88,7 @@ pub struct Reproducing {
 pub fn use_reproducing() -> Reproducing {
     use_context::<Reproducing>().unwrap_or_else(|| {
         let r = Reproducing {
-            by_row: RwSignal::new(HashMap::new()),
+            by_row: RwSignal::new(ReproductionMap::new()),
             progress: RwSignal::new(ReproduceProgress::default()),
             started: RwSignal::new(false),
         };
@@ -98,28 +97,39 @@ pub fn use_reproducing() -> Reproducing {
     })
 }
 
+/// A wait the user sits through, in seconds: 4132 ms → "4.1 s".
+fn seconds(ms: f64) -> String {
+    format!("{:.1} s", ms / 1000.0)
+}
+
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }
 
-/// Re-verifies every model of `sweeps`, one request per model so rows fill in as
-/// results arrive.
+/// Re-verifies the model run behind every record (`records` built from `sweeps`, in
+/// that order), one request per model so rows fill in as results arrive.
 pub async fn reproduce_all(
     worker: SqlWorker,
-    sweeps: Vec<(&'static str, Arc<SweepFile>)>,
-    reproduction: RwSignal<HashMap<String, Reproduction>>,
+    sweeps: Vec<Arc<SweepFile>>,
+    records: Vec<Record>,
+    reproduction: RwSignal<ReproductionMap>,
     progress: RwSignal<ReproduceProgress>,
 ) {
-    let total: usize = sweeps.iter().map(|(_, s)| s.models.len()).sum();
     progress.try_set(ReproduceProgress {
-        models_total: total as u32,
+        models_total: records.len() as u32,
         ..Default::default()
     });
     let started = now_ms();
-    for (file, sweep) in &sweeps {
-        for run in &sweep.models {
+    for record in &records {
+        let Some((sweep, run)) = sweeps
+            .get(record.sweep_index)
+            .and_then(|s| s.models.get(record.run_index).map(|r| (s, r)))
+        else {
+            continue;
+        };
+        {
             let one = SweepFile {
                 schema: sweep.schema.clone(),
                 version: sweep.version,
@@ -169,7 +179,7 @@ pub async fn reproduce_all(
                     _ => p.failures += 1,
                 }
             });
-            reproduction.try_update(|m| m.insert(row_key(file, &run.model), result));
+            reproduction.try_update(|m| m.insert(record.key.clone(), result));
         }
     }
     let wall = now_ms() - started;
@@ -197,7 +207,7 @@ pub fn ReproduceStatus(
             WorkerStatus::Ready(o) => format!(
                 "SQLite {} in a Web Worker; Chinook loaded in {}",
                 o.sqlite_version,
-                format::seconds(o.elapsed_ms)
+                seconds(o.elapsed_ms)
             ),
             WorkerStatus::Failed(e) => format!("SQLite worker failed: {e}"),
             WorkerStatus::Starting => "starting SQLite in a Web Worker…".into(),
@@ -213,7 +223,7 @@ pub fn ReproduceStatus(
                 p.rows_reproduced,
                 p.rows_checked,
                 p.models_done,
-                format::seconds(p.wall_ms.unwrap_or(0.0)),
+                seconds(p.wall_ms.unwrap_or(0.0)),
                 if p.failures > 0 { format!("; {} models could not be checked", p.failures) } else { String::new() },
             )
         } else if p.models_total == 0 {
