@@ -1,8 +1,9 @@
 //! The editable assumptions (GPU price, GPT-5.4 rates, volume, …) as view state:
 //! read from the URL query of the current view (`#/cost?gpu_hour=3&volume=90000`),
-//! written back on every valid edit, remembered page-wide so they follow the user
-//! from one view to the next, and shown in a panel of inputs whose invalid values
-//! get a message while the figures keep the last valid ones.
+//! written back on every valid edit — the URL is their only home, so a link or a
+//! reload shows exactly what was shared — and shown in a panel of inputs whose
+//! invalid values get a message while the figures keep the last valid ones. The
+//! panel links to the other views that use them, with the same values.
 //!
 //! The values, their keys, defaults and validation are the core's
 //! (`analysis::assumptions`); this module only moves them between the URL, the
@@ -11,9 +12,7 @@
 use leptos::prelude::*;
 use sqlsweep_core::analysis::assumptions::Assumptions;
 
-use std::cell::RefCell;
-
-use crate::router::{use_hash_location, HashRouter, Query};
+use crate::router::{use_hash_location, HashLocation, HashRouter, Query, Route, Target};
 
 /// Every assumption's URL key, in the core's display order.
 pub fn keys() -> Vec<&'static str> {
@@ -44,15 +43,16 @@ pub fn to_query(q: Query, a: &Assumptions) -> Query {
     q
 }
 
-/// True when `q` sets any assumption.
-pub fn carries_assumptions(q: &Query) -> bool {
-    keys().into_iter().any(|k| q.get(k).is_some())
-}
+/// The views whose figures rest on the assumptions.
+pub const VIEWS_WITH_ASSUMPTIONS: [Route; 3] = [Route::Cost, Route::Insights, Route::Latency];
 
-thread_local! {
-    /// The assumptions last used on this page, whichever view set them (read when a
-    /// view mounts; the URL stays the source of truth).
-    static REMEMBERED: RefCell<Assumptions> = RefCell::new(Assumptions::default());
+/// A link to `route` carrying the assumptions of `a` that differ from the defaults.
+pub fn href_with(route: Route, a: &Assumptions) -> String {
+    HashLocation {
+        target: Target::View(route),
+        query: to_query(Query::default(), a),
+    }
+    .to_hash()
 }
 
 /// The current view's assumptions and how to change them.
@@ -86,23 +86,12 @@ impl ViewAssumptions {
     }
 }
 
-/// The assumptions of the view being shown. If its URL sets none but assumptions
-/// were edited in another view, they are carried over (and written into the URL,
-/// which stays the one source of truth).
+/// The assumptions of the view being shown, from its URL.
 pub fn use_view_assumptions() -> ViewAssumptions {
     let router = use_hash_location();
-    let q = router.location.get_untracked().query;
-    let kept = REMEMBERED.with(|r| r.borrow().clone());
-    if !carries_assumptions(&q) && kept != Assumptions::default() {
-        router.replace_query(to_query(q, &kept));
-    }
     let parsed = Memo::new(move |_| from_query(&router.location.get().query));
     let current = Memo::new(move |_| parsed.with(|p| p.0.clone()));
     let url_problems = Memo::new(move |_| parsed.with(|p| p.1.clone()));
-    Effect::new(move |_| {
-        let a = current.get();
-        REMEMBERED.with(|r| *r.borrow_mut() = a);
-    });
     ViewAssumptions {
         current,
         url_problems,
@@ -119,6 +108,14 @@ pub enum InputKind {
     Range,
     /// A model id.
     Model,
+}
+
+/// The `step` of a number input: hundredths for shares, free otherwise.
+pub fn input_step(key: &str) -> &'static str {
+    match key {
+        "direct_discount" | "ship_acc" => "0.01",
+        _ => "any",
+    }
 }
 
 pub fn input_kind(key: &str) -> InputKind {
@@ -181,6 +178,18 @@ pub fn AssumptionsPanel(
                     {others.into_iter().map(|k| view! { <AssumptionInput state=state key=k list=list_id /> }).collect_view()}
                 </div>
             </details>
+            {move || {
+                let here = state.router.location.with(|l| l.target.clone());
+                let a = state.current.get();
+                (changed() > 0).then(|| {
+                    let links = VIEWS_WITH_ASSUMPTIONS
+                        .into_iter()
+                        .filter(|r| here != Target::View(*r))
+                        .map(|r| view! { " " <a href=href_with(r, &a) data-testid=format!("with-assumptions-{}", r.path())>{r.title()}</a> })
+                        .collect_view();
+                    view! { <p class="note" data-testid="assumption-links">"The same assumptions on:" {links}</p> }
+                })
+            }}
             <p class="assumption-actions">
                 <button
                     type="button"
@@ -243,7 +252,7 @@ fn AssumptionInput(state: ViewAssumptions, key: &'static str, list: &'static str
                 id=id
                 name=key
                 type=if kind == InputKind::Number { "number" } else { "text" }
-                step=(kind == InputKind::Number).then_some("any")
+                step=(kind == InputKind::Number).then(|| input_step(key))
                 min=(kind == InputKind::Number).then_some("0")
                 inputmode=(kind == InputKind::Number).then_some("decimal")
                 list=(kind == InputKind::Model).then_some(list)
@@ -304,8 +313,13 @@ mod tests {
             0,
             "reference=openai/gpt-oss-120b",
         );
-        assert!(carries_assumptions(&Query::parse("gpt_out=12")));
-        assert!(!carries_assumptions(&Query::parse("platform=all")));
+        let mut a = Assumptions::default();
+        a.volume_per_day = 60_000;
+        assert_eq!(href_with(Route::Insights, &a), "#/insights?volume=60000");
+        assert_eq!(
+            href_with(Route::Latency, &Assumptions::default()),
+            "#/latency"
+        );
     }
 
     #[test]
@@ -320,5 +334,7 @@ mod tests {
             assert_eq!(input_kind(key), kind, "{key}");
         }
         assert!(keys().iter().all(|k| !k.is_empty()));
+        assert_eq!(input_step("direct_discount"), "0.01");
+        assert_eq!(input_step("gpu_hour"), "any");
     }
 }

@@ -12,7 +12,7 @@ use sqlsweep_core::analysis::insights::insights;
 use sqlsweep_core::analysis::records::records;
 use sqlsweep_core::published::models_meta::ModelsMeta;
 
-use crate::data::files::{use_published_file, MODELS_META_FILE};
+use crate::data::page_files::{use_published_file, MODELS_META_FILE};
 use crate::data::use_sweep_library;
 use crate::views::assumptions::{use_view_assumptions, AssumptionsPanel};
 use crate::views::figures::interval_statement;

@@ -15,7 +15,7 @@ use sqlsweep_core::analysis::latency::{load_report, sequential_report, P99_MIN_S
 use sqlsweep_core::published::concurrency::ConcurrencyFile;
 use sqlsweep_core::published::sequential::SequentialFile;
 
-use crate::data::files::{
+use crate::data::page_files::{
     use_published_file, CONCURRENCY_FILE, SEPARATE_SEQUENTIAL_FILE, SEQUENTIAL_FILES,
 };
 use crate::data::FetchError;

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
-import { assertStableWhileLoading } from './layout.mjs';
+import { assertStableWhileLoading } from './loading_layout.mjs';
 import {
   DAYS_PER_MONTH, DAYS_PER_YEAR, gptPerQuery, pctInterval, pricedModels, publishedModels,
   usd, usdCents, usdPerQuery,
@@ -197,7 +197,7 @@ test('editing an assumption changes the figures and the URL; a reload restores i
   await page.close();
 });
 
-test('a bad value in the address is reported and the rest still applies; assumptions follow to other views', async () => {
+test('a bad value in the address is reported and the rest still applies; links carry the assumptions to other views', async () => {
   const { page } = await open('#/cost?gpu_hour=abc&volume=60000&platform=fireworks');
   assert.match(await page.locator('[data-testid=url-problem]').textContent(), /gpu_hour.*not a number/);
   assert.equal(await page.locator('[data-testid=volume-label]').textContent(), '60,000 queries/day');
@@ -205,9 +205,12 @@ test('a bad value in the address is reported and the rest still applies; assumpt
   const models = (await matrixRows(page)).map((r) => r.model);
   const fw = pricedModels(dist).filter((m) => m.platform === 'Fireworks').map((m) => m.model);
   assert.deepEqual(models, fw);
-  // The nav link carries no state; the page carries the edited volume over.
-  await page.locator('nav a[href="#/insights"]').click();
-  await page.waitForFunction(() => location.hash.startsWith('#/insights') && location.hash.includes('volume=60000'));
+  // The panel links to the other views with the same assumptions (the URL is their only home).
+  await page.locator('[data-testid=with-assumptions-insights]').click();
+  await page.waitForFunction(() => location.hash === '#/insights?volume=60000');
+  await page.waitForSelector('[data-card=Q2]', LOAD);
+  const ships = publishedModels(dist).filter((m) => !m.fatal && m.accuracy >= 0.9 && m.cpq > 0).reduce((a, b) => (b.cpq < a.cpq ? b : a));
+  assert.match(await page.locator('[data-card=Q2]').textContent(), new RegExp(`At 60,000 queries/day that is \\${usd(ships.cpq * 60_000 * DAYS_PER_MONTH)} a month`));
   await page.close();
 });
 

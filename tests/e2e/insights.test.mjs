@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
-import { assertStableWhileLoading } from './layout.mjs';
+import { assertStableWhileLoading } from './loading_layout.mjs';
 import { DAYS_PER_MONTH, ms, pctInterval, publishedModels, readData, round, usd, usdPerQuery, pct } from './expected_figures.mjs';
 
 let dist, server, browser;
