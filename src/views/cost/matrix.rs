@@ -145,7 +145,8 @@ pub fn CostMatrixTable(
             "★ the most accurate model, cheapest among equals. “vs GPT-5.4” prices the same model's own "
             "token counts at GPT-5.4 rates. “$ per correct answer” divides the cost of a query by the "
             "share of questions answered correctly: a cheap model that is often wrong can cost more per "
-            "useful answer."
+            "useful answer. The order of this table does not change with volume — every pay-per-token cost grows "
+            "in step with it; what volume changes is the build-vs-buy comparison below."
         </p>
         {legend}
         {excluded}
