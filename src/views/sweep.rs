@@ -57,9 +57,10 @@ pub fn SweepView() -> impl IntoView {
     // Summaries are recomputed only when a sweep or a reproduction result arrives.
     let rows = Memo::new(move |_| {
         let loaded = loaded()?;
-        Some(reproduction.with(|r| {
-            rows_from_sweeps(loaded.iter().map(|(f, s)| (*f, s.as_ref())), r)
-        }))
+        Some(
+            reproduction
+                .with(|r| rows_from_sweeps(loaded.iter().map(|(f, s)| (*f, s.as_ref())), r)),
+        )
     });
 
     // Once the sweeps are in, re-verify them in the worker (after the first render:

@@ -31,7 +31,7 @@ pub enum Request {
     RunSql { sql: String, max_rows: Option<u32> },
     /// Re-execute and re-score every trace of a sweep (as `sqlsweep verify` does).
     /// The page sends one model at a time so results arrive as they are ready.
-    Verify { sweep: SweepFile },
+    Verify { sweep: Box<SweepFile> },
 }
 
 /// What the worker answers.

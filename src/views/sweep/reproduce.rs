@@ -126,7 +126,12 @@ pub async fn reproduce_all(
                 run: sweep.run.clone(),
                 models: vec![run.clone()],
             };
-            let (result, verify_ms) = match worker.request(Request::Verify { sweep: one }).await {
+            let (result, verify_ms) = match worker
+                .request(Request::Verify {
+                    sweep: Box::new(one),
+                })
+                .await
+            {
                 Ok(Reply::Verified { report, elapsed_ms }) => {
                     let VerifyReport {
                         disagreements,
@@ -211,6 +216,9 @@ pub fn ReproduceStatus(
                 format::seconds(p.wall_ms.unwrap_or(0.0)),
                 if p.failures > 0 { format!("; {} models could not be checked", p.failures) } else { String::new() },
             )
+        } else if p.models_total == 0 {
+            "Once the sweeps are loaded, every trace is re-run and re-scored here in your browser (SQLite in a Web Worker)."
+                .to_string()
         } else {
             format!(
                 "Reproducing every trace in your browser: {} of {} models checked ({engine}).",
