@@ -6,6 +6,7 @@ pub mod agent;
 pub mod analysis;
 pub mod catalog;
 pub mod digest;
+pub mod exchange;
 #[cfg(feature = "sqlite")]
 pub mod exec;
 pub mod gold;
