@@ -3,10 +3,12 @@
 //! that names the file and what was wrong. Views read data only through here.
 
 pub mod fetch;
+pub mod files;
 pub mod library;
 pub mod published;
 
 pub use fetch::FetchError;
+pub use files::{load_file, load_gold, FileResult};
 pub use library::{provide_sweep_library, use_sweep_library, LibraryEntry, SweepLibrary};
 pub use published::{provide_published_sweeps, use_published_sweeps, PublishedSweeps, SweepSlot};
 

@@ -9,16 +9,22 @@ use std::fmt;
 pub enum Route {
     /// The sweep matrix.
     Sweep,
+    /// Quality: gold questions, the agent and baseline runs, the failure taxonomy.
+    Quality,
+    /// Roadmap and the limitations found in the data.
+    Roadmap,
 }
 
 impl Route {
     /// Every view, in nav order.
-    pub const ALL: [Route; 1] = [Route::Sweep];
+    pub const ALL: [Route; 3] = [Route::Sweep, Route::Quality, Route::Roadmap];
 
     /// The path inside the hash (`sweep` for `#/sweep`).
     pub fn path(self) -> &'static str {
         match self {
             Route::Sweep => "sweep",
+            Route::Quality => "quality",
+            Route::Roadmap => "roadmap",
         }
     }
 
@@ -26,6 +32,8 @@ impl Route {
     pub fn title(self) -> &'static str {
         match self {
             Route::Sweep => "Model sweep",
+            Route::Quality => "Quality",
+            Route::Roadmap => "Roadmap",
         }
     }
 
@@ -138,6 +146,11 @@ impl Query {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Every key/value pair, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 }
 
@@ -274,6 +287,8 @@ mod tests {
             &[("u", "%FF")],
             "#/sweep?u=%25FF",
         );
+        check("#/quality?by=platform", View(Route::Quality), &[("by", "platform")], "#/quality?by=platform");
+        check("#/roadmap", View(Route::Roadmap), &[], "#/roadmap");
         check("#/nope", NotFound("nope".into()), &[], "#/nope");
         check("#/mod%20el", NotFound("mod el".into()), &[], "#/mod%20el");
     }

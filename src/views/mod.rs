@@ -3,4 +3,6 @@
 //! nothing a core function could.
 
 pub mod not_found;
+pub mod quality;
+pub mod roadmap;
 pub mod sweep;

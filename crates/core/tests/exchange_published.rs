@@ -102,6 +102,7 @@ fn quality_page_on_the_published_files() {
     assert_eq!(page.baseline_accuracy().as_deref(), Some("20% (6–51%)"));
     assert_eq!(page.missed_in("synth").as_deref(), Some("missed: s_014"));
     assert_eq!(page.cards.len(), 25);
+    assert!(page.sample_note().unwrap().starts_with("25 questions give wide intervals: one question more or less moves accuracy by 4 points"));
     let tiers = tier_table(&page);
     let agent_col: Vec<&str> = tiers.rows.iter().map(|r| r[2].as_str()).collect();
     let base_col: Vec<&str> = tiers.rows.iter().map(|r| r[4].as_str()).collect();

@@ -2,7 +2,7 @@
 //! to be re-executed and re-scored (the same core code as `sqlsweep verify`), and
 //! the status line that reports how far it got and how long it took.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -28,6 +28,8 @@ pub struct ReproduceProgress {
     pub failures: u32,
     /// Wall time from the first request to the last reply (worker start-up included).
     pub wall_ms: Option<f64>,
+    /// When the first request was sent (page clock), for `wall_ms`.
+    pub started_ms: Option<f64>,
     /// Time the worker spent verifying (sum of its own measurements).
     pub verify_ms: f64,
     pub finished: bool,
@@ -81,8 +83,9 @@ pub struct Reproducing {
     /// Per matrix row key.
     pub by_row: RwSignal<HashMap<String, Reproduction>>,
     pub progress: RwSignal<ReproduceProgress>,
-    /// Set when the work has been handed to the worker (it runs once per page).
-    pub started: RwSignal<bool>,
+    /// The sweeps (by row-key prefix) handed to the worker so far: each is checked
+    /// once per page, and a sweep imported later is checked when it arrives.
+    pub queued: RwSignal<HashSet<String>>,
 }
 
 /// The page's re-verification state (created on first use).
@@ -91,7 +94,7 @@ pub fn use_reproducing() -> Reproducing {
         let r = Reproducing {
             by_row: RwSignal::new(HashMap::new()),
             progress: RwSignal::new(ReproduceProgress::default()),
-            started: RwSignal::new(false),
+            queued: RwSignal::new(HashSet::new()),
         };
         provide_context(r);
         r
@@ -104,20 +107,22 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Re-verifies every model of `sweeps`, one request per model so rows fill in as
-/// results arrive.
+/// Re-verifies every model of `sweeps` (each with its row-key prefix), one request
+/// per model so rows fill in as results arrive. Adds to the progress of earlier
+/// calls (a sweep imported later joins the same count).
 pub async fn reproduce_all(
     worker: SqlWorker,
-    sweeps: Vec<(&'static str, Arc<SweepFile>)>,
+    sweeps: Vec<(String, Arc<SweepFile>)>,
     reproduction: RwSignal<HashMap<String, Reproduction>>,
     progress: RwSignal<ReproduceProgress>,
 ) {
     let total: usize = sweeps.iter().map(|(_, s)| s.models.len()).sum();
-    progress.try_set(ReproduceProgress {
-        models_total: total as u32,
-        ..Default::default()
+    let now = now_ms();
+    progress.try_update(|p| {
+        p.models_total += total as u32;
+        p.finished = false;
+        p.started_ms.get_or_insert(now);
     });
-    let started = now_ms();
     for (file, sweep) in &sweeps {
         for run in &sweep.models {
             let one = SweepFile {
@@ -172,10 +177,10 @@ pub async fn reproduce_all(
             reproduction.try_update(|m| m.insert(row_key(file, &run.model), result));
         }
     }
-    let wall = now_ms() - started;
+    let end = now_ms();
     progress.try_update(|p| {
-        p.wall_ms = Some(wall);
-        p.finished = true;
+        p.wall_ms = Some(end - p.started_ms.unwrap_or(now));
+        p.finished = p.models_done == p.models_total;
     });
 }
 

@@ -7,6 +7,7 @@ use sqlsweep_core::sweep::{Platform, SweepFile};
 use sqlsweep_core::verify::{Disagreement, ModelVerify};
 
 use crate::router::Query;
+use sqlsweep_core::exchange::Table;
 
 /// One model of one sweep file, with its recomputed summary.
 #[derive(Debug, Clone, PartialEq)]
@@ -291,9 +292,14 @@ impl PlatformFilter {
     }
 
     pub fn admits(&self, row: &MatrixRow) -> bool {
+        self.admits_platform(row.platform.as_ref())
+    }
+
+    /// Whether a model on `platform` passes the filter.
+    pub fn admits_platform(&self, platform: Option<&Platform>) -> bool {
         match self {
             PlatformFilter::All => true,
-            PlatformFilter::Only(p) => row.platform_key().as_deref() == Some(p.as_str()),
+            PlatformFilter::Only(p) => platform.map(platform_key).as_deref() == Some(p.as_str()),
         }
     }
 
@@ -383,6 +389,52 @@ pub fn rows_from_sweeps<'a>(
         }
     }
     rows
+}
+
+/// The rows as a CSV table: figures unrounded (ratios as fractions, times in
+/// milliseconds, cost in USD), so a spreadsheet can compute with them; accuracy
+/// with its 95 % Wilson bounds. A model whose every call failed has its error and
+/// no figures.
+pub fn csv_table(rows: &[&MatrixRow]) -> Table {
+    let mut t = Table::new([
+        "model", "platform", "sweep", "questions", "correct", "accuracy", "accuracy_wilson_lo",
+        "accuracy_wilson_hi", "json_ok_rate", "ttft_p50_ms", "latency_p50_ms", "latency_p90_ms",
+        "mean_prompt_tokens", "mean_completion_tokens", "cost_per_query_usd", "cost_is_estimate",
+        "reproduced_scores", "error",
+    ]);
+    let num = |v: Option<f64>| v.filter(|x| x.is_finite()).map(|x| format!("{x}")).unwrap_or_default();
+    for r in rows {
+        let s = &r.summary;
+        let fatal = r.is_fatal();
+        let fig = |v: Option<f64>| if fatal { String::new() } else { num(v) };
+        let wilson = sqlsweep_core::analysis::intervals::wilson(s.correct, s.n).filter(|_| !fatal);
+        let reproduced = match &r.reproduction {
+            Reproduction::Done(c, _) => format!("{}/{}", c.scores_agree, c.traces),
+            Reproduction::Pending => String::new(),
+            Reproduction::Failed(e) => format!("not run: {e}"),
+        };
+        let _ = t.push([
+            r.model.clone(),
+            r.platform.as_ref().map(|p| p.label().to_string()).unwrap_or_default(),
+            r.file.clone(),
+            s.n.to_string(),
+            if fatal { String::new() } else { s.correct.to_string() },
+            fig(s.accuracy),
+            num(wilson.map(|w| w.lo)),
+            num(wilson.map(|w| w.hi)),
+            fig(s.json_ok_rate),
+            fig(s.median_ttft_ms),
+            fig(s.median_latency_ms),
+            fig(s.p90_latency_ms),
+            fig(s.mean_prompt_tokens),
+            fig(s.mean_completion_tokens),
+            fig(s.cost_per_query_usd),
+            if fatal || s.cost_per_query_usd.is_none() { String::new() } else if s.cost_is_estimate { "yes".into() } else { "no".into() },
+            reproduced,
+            s.fatal_error.clone().unwrap_or_default(),
+        ]);
+    }
+    t
 }
 
 /// The key of a model's row.
@@ -697,6 +749,32 @@ mod tests {
         for c in Column::ALL {
             assert_eq!(Column::from_key(c.key()), Some(c));
         }
+    }
+
+    #[test]
+    fn csv_of_the_rows_shown() {
+        let rows = fixture();
+        let shown = arrange(&rows, &PlatformFilter::Only("baseten".into()), Sort::default());
+        let t = csv_table(&shown);
+        t.check().unwrap();
+        let col = |name: &str| {
+            let i = t.headers.iter().position(|h| h == name).unwrap();
+            t.rows.iter().map(|r| r[i].as_str()).collect::<Vec<_>>()
+        };
+        assert_eq!(col("model"), ["bt/A", "bt/B", "bt/C", "bt/Dead"]);
+        assert_eq!(col("accuracy"), ["0.96", "0.92", "0.92", ""]);
+        assert_eq!(col("correct"), ["24", "23", "23", ""]);
+        assert_eq!(col("cost_per_query_usd"), ["0.000187", "0.000497", "", ""]);
+        assert_eq!(col("cost_is_estimate"), ["no", "no", "", ""]);
+        assert_eq!(col("error"), ["", "", "", "HTTP 503"]);
+        // 24/25: Wilson 80.5 %–99.3 %.
+        let lo: f64 = col("accuracy_wilson_lo")[0].parse().unwrap();
+        let hi: f64 = col("accuracy_wilson_hi")[0].parse().unwrap();
+        assert!((lo - 0.8046).abs() < 1e-4 && (hi - 0.9929).abs() < 1e-4, "{lo} {hi}");
+        assert_eq!(col("accuracy_wilson_lo")[3], "", "no interval for a model that never ran");
+        let csv = t.to_csv().unwrap();
+        assert!(csv.starts_with("\u{FEFF}model,platform,sweep,"));
+        assert_eq!(csv.matches("\r\n").count(), 5);
     }
 
     #[test]

@@ -116,6 +116,26 @@ impl QualityPage {
         (!misses.is_empty()).then(|| format!("missed: {}", misses.join(", ")))
     }
 
+    /// What the sample size means for the accuracy figures, from the agent run's
+    /// question count: "25 questions give wide intervals: one question more or
+    /// less moves accuracy by 4 points, …".
+    pub fn sample_note(&self) -> Option<String> {
+        let n = self.agent.as_ref()?.combined.total;
+        if n == 0 {
+            return None;
+        }
+        let step = 100.0 / n as f64;
+        let step = if step.fract() == 0.0 {
+            format!("{step:.0}")
+        } else {
+            format!("{step:.1}")
+        };
+        Some(format!(
+            "{n} questions give wide intervals: one question more or less moves accuracy by {step} points, so models a few \
+             questions apart are usually not distinguishable. The paired test compares two runs question by question."
+        ))
+    }
+
     /// The question card of `qid` (for a miss's pattern and text).
     pub fn card(&self, qid: &str) -> Option<&QuestionCard> {
         self.cards.iter().find(|c| c.id == qid)
@@ -454,6 +474,7 @@ mod tests {
         assert_eq!(p.missed_in("dev"), None);
         assert_eq!(p.card("s_002").map(|c| c.kind.as_str()), Some("self join"));
         assert_eq!(agent_median_latency(&p), "1,001 ms");
+        assert!(p.sample_note().unwrap().starts_with("3 questions give wide intervals: one question more or less moves accuracy by 33.3 points"));
         let empty = quality_page(None, None, None, &[], &[]);
         assert_eq!((empty.headline(), empty.lede(), empty.cards.len(), empty.taxonomy.is_none()), (None, None, 0, true));
     }
