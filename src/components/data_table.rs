@@ -28,6 +28,14 @@ pub fn numeric_columns(table: &Table) -> Vec<bool> {
         .collect()
 }
 
+/// Columns holding long text (SQL, sentences): any cell over 40 characters or
+/// spanning lines. They wrap; the others stay on one line.
+pub fn long_columns(table: &Table) -> Vec<bool> {
+    (0..table.headers.len())
+        .map(|c| table.rows.iter().any(|r| r.get(c).is_some_and(|x| x.chars().count() > 40 || x.contains('\n'))))
+        .collect()
+}
+
 /// A captioned table with a CSV button. `None` while loading: `skeleton_rows`
 /// placeholder rows keep the space, so nothing jumps when the data arrives.
 #[component]
@@ -57,6 +65,7 @@ pub fn DataTable(
             .into_any(),
             Some(t) => {
                 let numeric = numeric_columns(t);
+                let long = long_columns(t);
                 let head = t
                     .headers
                     .iter()
@@ -76,7 +85,7 @@ pub fn DataTable(
                                     if i == 0 {
                                         view! { <th scope="row">{c.clone()}</th> }.into_any()
                                     } else {
-                                        view! { <td class:num=numeric[i] class:zero=c == "0">{c.clone()}</td> }.into_any()
+                                        view! { <td class:num=numeric[i] class:long=long[i] class:zero=c == "0">{c.clone()}</td> }.into_any()
                                     }
                                 })
                                 .collect_view();
@@ -136,5 +145,11 @@ mod tests {
             rows: vec![vec!["a".into(), "3".into(), "x".into()], vec!["b".into(), "—".into(), "4".into()]],
         };
         assert_eq!(numeric_columns(&t), [false, true, false]);
+        assert_eq!(long_columns(&t), [false, false, false]);
+        let sql = Table {
+            headers: vec!["q".into(), "sql".into()],
+            rows: vec![vec!["a".into(), "SELECT 1\nFROM t".into()]],
+        };
+        assert_eq!(long_columns(&sql), [false, true]);
     }
 }

@@ -33,7 +33,7 @@ const PHASES: [(&str, &str, &str); 4] = [
     (
         "Now",
         "Proof of concept on shared serverless",
-        "A gold set with verified answers, sweeps of open models on two platforms, and an agent that sends a trimmed schema, asks for JSON and repairs its SQL when it fails to run. Every figure in this dashboard is recomputed from those runs and re-verified in your browser.",
+        "A gold set with verified answers, sweeps of open models on hosted inference platforms, and an agent that sends a trimmed schema, asks for JSON and repairs its SQL when it fails to run. Every figure in this dashboard is recomputed from those runs and re-verified in your browser.",
     ),
     (
         "Next",
@@ -191,7 +191,10 @@ pub fn RoadmapView() -> impl IntoView {
                     {LOAD_FILE} ") and the sequential latency runs; they change when the data does."
                 </p>
                 <ul class="limitations" data-testid="limitations">{list}</ul>
-                <DataTable table=table caption="Limitations as a table" name="roadmap-limitations" skeleton_rows=0 empty="No limitations found." />
+                <details class="results">
+                    <summary>"The same, as a table"</summary>
+                    <DataTable table=table caption="Limitations found in the data" name="roadmap-limitations" skeleton_rows=0 empty="No limitations found." />
+                </details>
             </section>
             <section aria-labelledby="method-h">
                 <h2 id="method-h">"Limitations of method"</h2>

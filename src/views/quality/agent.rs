@@ -146,11 +146,14 @@ pub fn AgentRun(data: Memo<Option<QualityData>>) -> impl IntoView {
             </p>
             {mismatches}
             <DataTable table=tiers caption="Accuracy by tier" name="quality-tiers" skeleton_rows=3 />
-            <details class="log">
+            <details class="log" open>
                 <summary>"Evaluation log (" {AGENT_FILE} ")"</summary>
                 <pre class="terminal" data-testid="evaluation-log">{log}</pre>
             </details>
-            <DataTable table=results caption="Every question of the agent run, with its SQL" name="quality-agent-results" skeleton_rows=0 />
+            <details class="results">
+                <summary>"Every question of the agent run, with its SQL"</summary>
+                <DataTable table=results caption="The agent run, question by question" name="quality-agent-results" skeleton_rows=0 />
+            </details>
             <h3>"Failure analysis"</h3>
             <Misses data=data />
         </section>
