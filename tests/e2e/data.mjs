@@ -56,6 +56,18 @@ export function baselineRun(dist) {
   return fraction(entries.filter((e) => e.correct).length, entries.length);
 }
 
+/** Agent vs baseline on the questions both ran: [paired, only agent right, only baseline right]. */
+export function pairedCounts(dist) {
+  const agent = agentRun(dist).verdicts;
+  const b = readJson(dist, 'baseline_results.json');
+  const both = Object.entries(b).filter(([k]) => !k.startsWith('_') && agent.has(k));
+  return [
+    both.length,
+    both.filter(([k, v]) => agent.get(k) && !v.correct).length,
+    both.filter(([k, v]) => !agent.get(k) && v.correct).length,
+  ];
+}
+
 /** The gold questions, dev then synthetic. */
 export function goldQuestions(dist) {
   return [

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
-import { agentRun, baselineRun, goldQuestions, publishedModels, parseCsv, download } from './data.mjs';
+import { agentRun, baselineRun, goldQuestions, pairedCounts, publishedModels, parseCsv, download } from './data.mjs';
 
 let dist, server, browser;
 
@@ -56,6 +56,8 @@ test('#/quality: 25 question cards with the agent verdicts, the scores read from
   assert.match(await page.textContent('[data-testid=tile-combined]'), /24\/25.*96% \(80–99%\) · 95% interval/);
   assert.match(await page.textContent('[data-testid=tile-baseline]'), new RegExp(`${baseline}.*recount agrees`));
   assert.match(await page.textContent('[data-testid=interval-note]'), /25 questions give wide intervals/);
+  const [paired, onlyAgent, onlyBaseline] = pairedCounts(dist);
+  assert.match(await page.textContent('[data-testid=tile-paired]'), new RegExp(`${paired} paired questions: ${onlyAgent} vs ${onlyBaseline}, exact McNemar p = `));
   assert.match(await page.textContent('[data-testid=paired-text]'), /\S/);
 
   // The log and one failure-analysis card per miss.

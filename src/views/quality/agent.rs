@@ -96,7 +96,7 @@ pub fn ScoreBoard(data: Memo<Option<QualityData>>) -> impl IntoView {
         data.with(|d| {
             let c = d.as_ref()?.page.paired.as_ref()?;
             Some(format!(
-                "exact McNemar test on the {} questions both ran: agent alone right on {}, baseline alone on {}, p = {:.3}",
+                "{} paired questions: {} vs {}, exact McNemar p = {:.3}",
                 c.paired, c.only_a, c.only_b, c.p_value
             ))
         })

@@ -92,13 +92,14 @@ pub fn QualityView() -> impl IntoView {
                 <h1 data-testid="quality-heading">{heading}</h1>
                 <ExportJson name="quality" label="Quality view's data" json=json ready=Signal::derive(move || data.with(|d| d.is_some())) />
             </div>
-            <p class="lede" data-testid="quality-lede">
+            <p class="lede">
+                "The full agent (compact schema, JSON mode, execute-and-repair) on the gold questions, against the customer's \
+                 naive prompt on the same questions. Every figure is read from the run files."
+            </p>
+            <p class="figures-line" data-testid="quality-lede">
                 {move || match data.with(|d| d.as_ref().map(|d| (d.page.lede(), d.page.agent.as_ref().map(|a| a.model.clone())))) {
-                    Some((Some(lede), Some(model))) => format!(
-                        "{lede}: the full agent ({model}, compact schema, JSON mode, execute-and-repair) on the gold questions, \
-                         against the customer's naive prompt. Every figure is read from the run files."
-                    ),
-                    Some(_) => "The agent run could not be loaded; the sections below show what could be.".to_string(),
+                    Some((Some(lede), Some(model))) => format!("{lede} · agent model {model}"),
+                    Some(_) => format!("The agent run ({AGENT_FILE}) could not be loaded; the sections below show what could be."),
                     None => "Loading the gold questions, the agent run and the baseline run…".to_string(),
                 }}
             </p>
