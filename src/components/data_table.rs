@@ -16,15 +16,21 @@ pub fn is_figure(cell: &str) -> bool {
     }
     let c = c.strip_suffix(" ms").unwrap_or(c);
     c.chars().any(|ch| ch.is_ascii_digit())
-        && c
-            .chars()
+        && c.chars()
             .all(|ch| ch.is_ascii_digit() || ".,%/$+-−–() ".contains(ch))
 }
 
 /// Columns (after the first) whose every cell is a figure.
 pub fn numeric_columns(table: &Table) -> Vec<bool> {
     (0..table.headers.len())
-        .map(|c| c > 0 && !table.rows.is_empty() && table.rows.iter().all(|r| r.get(c).is_none_or(|x| is_figure(x))))
+        .map(|c| {
+            c > 0
+                && !table.rows.is_empty()
+                && table
+                    .rows
+                    .iter()
+                    .all(|r| r.get(c).is_none_or(|x| is_figure(x)))
+        })
         .collect()
 }
 
@@ -32,7 +38,12 @@ pub fn numeric_columns(table: &Table) -> Vec<bool> {
 /// spanning lines. They wrap; the others stay on one line.
 pub fn long_columns(table: &Table) -> Vec<bool> {
     (0..table.headers.len())
-        .map(|c| table.rows.iter().any(|r| r.get(c).is_some_and(|x| x.chars().count() > 40 || x.contains('\n'))))
+        .map(|c| {
+            table.rows.iter().any(|r| {
+                r.get(c)
+                    .is_some_and(|x| x.chars().count() > 40 || x.contains('\n'))
+            })
+        })
         .collect()
 }
 
@@ -142,7 +153,10 @@ mod tests {
         }
         let t = Table {
             headers: vec!["Model".into(), "Count".into(), "Note".into()],
-            rows: vec![vec!["a".into(), "3".into(), "x".into()], vec!["b".into(), "—".into(), "4".into()]],
+            rows: vec![
+                vec!["a".into(), "3".into(), "x".into()],
+                vec!["b".into(), "—".into(), "4".into()],
+            ],
         };
         assert_eq!(numeric_columns(&t), [false, true, false]);
         assert_eq!(long_columns(&t), [false, false, false]);

@@ -71,7 +71,10 @@ impl SweepLibrary {
 
     /// The sweeps themselves, in library order.
     pub fn sweeps(&self) -> Vec<SweepFile> {
-        self.entries().into_iter().map(|e| (*e.sweep).clone()).collect()
+        self.entries()
+            .into_iter()
+            .map(|e| (*e.sweep).clone())
+            .collect()
     }
 
     /// The normalised per-model records every analytical view starts from.

@@ -287,7 +287,12 @@ mod tests {
             &[("u", "%FF")],
             "#/sweep?u=%25FF",
         );
-        check("#/quality?by=platform", View(Route::Quality), &[("by", "platform")], "#/quality?by=platform");
+        check(
+            "#/quality?by=platform",
+            View(Route::Quality),
+            &[("by", "platform")],
+            "#/quality?by=platform",
+        );
         check("#/roadmap", View(Route::Roadmap), &[], "#/roadmap");
         check("#/nope", NotFound("nope".into()), &[], "#/nope");
         check("#/mod%20el", NotFound("mod el".into()), &[], "#/mod%20el");

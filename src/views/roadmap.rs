@@ -25,7 +25,11 @@ use crate::router::use_hash_location;
 /// The concurrency run.
 pub const LOAD_FILE: &str = "baseten_perf.json";
 /// The sequential latency runs the original pooled.
-pub const SEQUENTIAL_FILES: [&str; 3] = ["perf_compact_1.json", "perf_compact_2.json", "perf_compact_3.json"];
+pub const SEQUENTIAL_FILES: [&str; 3] = [
+    "perf_compact_1.json",
+    "perf_compact_2.json",
+    "perf_compact_3.json",
+];
 
 /// The phases, in our words. None states a figure: what they cost or save is
 /// for the other views to compute.
@@ -103,7 +107,8 @@ pub fn RoadmapView() -> impl IntoView {
             .zip(seq)
             .filter_map(|(name, r)| r.ok().map(|f| (name.to_string(), f)))
             .collect();
-        let runs: Vec<(String, &SequentialFile)> = files.iter().map(|(n, f)| (n.clone(), f.as_ref())).collect();
+        let runs: Vec<(String, &SequentialFile)> =
+            files.iter().map(|(n, f)| (n.clone(), f.as_ref())).collect();
         let seq_rep = (!runs.is_empty()).then(|| sequential_report(&runs, &a));
         Some(RoadmapData {
             limitations: limitations(&recs, &sweeps, load_rep.as_ref(), seq_rep.as_ref()),
@@ -111,7 +116,12 @@ pub fn RoadmapView() -> impl IntoView {
         })
     });
 
-    let table = Signal::derive(move || data.with(|d| d.as_ref().map(|d| limitations_table(&d.limitations, &d.records))));
+    let table = Signal::derive(move || {
+        data.with(|d| {
+            d.as_ref()
+                .map(|d| limitations_table(&d.limitations, &d.records))
+        })
+    });
     let json = Callback::new(move |_| match data.get_untracked() {
         Some(d) => view_json("roadmap", &d.limitations),
         None => Err("the data has not loaded".into()),

@@ -62,25 +62,28 @@ pub fn SweepView() -> impl IntoView {
         )
     };
     let errors = move || -> Vec<String> {
-        library.errors().into_iter().map(|e| e.to_string()).collect()
+        library
+            .errors()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect()
     };
     // Summaries are recomputed only when a sweep or a reproduction result arrives.
-    let rows = Memo::new(move |_| {
-        let loaded = loaded()?;
-        Some(
-            reproduction
-                .with(|r| rows_from_sweeps(loaded.iter().map(|(f, s)| (f.as_str(), s.as_ref())), r)),
-        )
-    });
+    let rows =
+        Memo::new(move |_| {
+            let loaded = loaded()?;
+            Some(reproduction.with(|r| {
+                rows_from_sweeps(loaded.iter().map(|(f, s)| (f.as_str(), s.as_ref())), r)
+            }))
+        });
 
     // Once the sweeps are in, re-verify them in the worker (after the first render:
     // the matrix never waits for SQLite or Chinook); a sweep added later is
     // re-verified when it arrives.
     Effect::new(move |_| {
         let Some(list) = loaded() else { return };
-        let fresh: Vec<(String, Arc<SweepFile>)> = queued.with_untracked(|q| {
-            list.into_iter().filter(|(k, _)| !q.contains(k)).collect()
-        });
+        let fresh: Vec<(String, Arc<SweepFile>)> =
+            queued.with_untracked(|q| list.into_iter().filter(|(k, _)| !q.contains(k)).collect());
         if fresh.is_empty() {
             return;
         }
@@ -141,7 +144,10 @@ pub fn SweepView() -> impl IntoView {
     };
     // The rows shown, in the order shown, as CSV.
     let csv = Signal::derive(move || {
-        rows.with(|r| r.as_ref().map(|r| csv_table(&arrange(r, &filter.get(), sort.get()))))
+        rows.with(|r| {
+            r.as_ref()
+                .map(|r| csv_table(&arrange(r, &filter.get(), sort.get())))
+        })
     });
     // The models shown, as one sweep file in our schema.
     let json = Callback::new(move |_| {
@@ -155,7 +161,10 @@ pub fn SweepView() -> impl IntoView {
             .collect();
         let combined = sqlsweep_core::exchange::combine::combine(&sweeps, &labels, |si, ri| {
             let sweep = &sweeps[si];
-            let platform = sweep.models[ri].platform.as_ref().or(sweep.run.platform.as_ref());
+            let platform = sweep.models[ri]
+                .platform
+                .as_ref()
+                .or(sweep.run.platform.as_ref());
             f.admits_platform(platform)
         });
         Ok(sqlsweep_core::sweep::to_json(&combined))

@@ -12,8 +12,10 @@ fn js_text(v: &JsValue) -> String {
 
 /// Offers `text` for download as `file_name` with MIME type `mime`.
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let fail = |what: &str, e: JsValue| format!("could not save {file_name}: {what} ({})", js_text(&e));
-    let window = web_sys::window().ok_or_else(|| format!("could not save {file_name}: no window"))?;
+    let fail =
+        |what: &str, e: JsValue| format!("could not save {file_name}: {what} ({})", js_text(&e));
+    let window =
+        web_sys::window().ok_or_else(|| format!("could not save {file_name}: no window"))?;
     let document = window
         .document()
         .ok_or_else(|| format!("could not save {file_name}: no document"))?;
@@ -22,8 +24,8 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|e| fail("the file could not be built", e))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|e| fail("no object URL", e))?;
+    let url =
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| fail("no object URL", e))?;
     let anchor: web_sys::HtmlAnchorElement = document
         .create_element("a")
         .map_err(|e| fail("no link element", e))?

@@ -20,7 +20,13 @@ const JSON_MIME: &str = "application/json";
 pub fn file_name(name: &str, ext: &str) -> String {
     let slug: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let slug = slug.trim_matches('-');
     format!("sqlsweep-{slug}.{ext}")
@@ -126,7 +132,11 @@ mod tests {
             ("quality-taxonomy", "csv", "sqlsweep-quality-taxonomy.csv"),
             ("Sweep Matrix", "csv", "sqlsweep-sweep-matrix.csv"),
             ("../etc/passwd", "json", "sqlsweep-etc-passwd.json"),
-            ("baseten_sweep.json", "json", "sqlsweep-baseten_sweep-json.json"),
+            (
+                "baseten_sweep.json",
+                "json",
+                "sqlsweep-baseten_sweep-json.json",
+            ),
         ];
         for (name, ext, want) in cases {
             assert_eq!(file_name(name, ext), want, "{name}");

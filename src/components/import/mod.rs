@@ -21,7 +21,11 @@ use crate::data::{use_sweep_library, LibraryEntry, SweepLibrary};
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImportOutcome {
     /// Added: the file, the label it got, its number of models.
-    Added { file: String, label: String, models: usize },
+    Added {
+        file: String,
+        label: String,
+        models: usize,
+    },
     /// Refused: the file and the problem.
     Refused { file: String, problem: String },
 }
@@ -30,13 +34,17 @@ impl ImportOutcome {
     /// The sentence shown for this file.
     pub fn text(&self) -> String {
         match self {
-            ImportOutcome::Added { file, label, models } => format!(
+            ImportOutcome::Added {
+                file,
+                label,
+                models,
+            } => format!(
                 "Imported {file}: {models} {} added as “{label}”; it now appears in every view.",
                 if *models == 1 { "model" } else { "models" }
             ),
-            ImportOutcome::Refused { file, problem } => format!(
-                "Could not import {file}: {problem}. The loaded sweeps are unchanged."
-            ),
+            ImportOutcome::Refused { file, problem } => {
+                format!("Could not import {file}: {problem}. The loaded sweeps are unchanged.")
+            }
         }
     }
 }
@@ -84,7 +92,11 @@ async fn import_file(library: SweepLibrary, file: web_sys::File) -> ImportOutcom
 }
 
 /// Imports every file of `files`, one after the other, and reports each.
-fn import_all(library: SweepLibrary, files: Option<web_sys::FileList>, outcomes: RwSignal<Vec<ImportOutcome>>) {
+fn import_all(
+    library: SweepLibrary,
+    files: Option<web_sys::FileList>,
+    outcomes: RwSignal<Vec<ImportOutcome>>,
+) {
     let Some(list) = files else { return };
     let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
     if files.is_empty() {
@@ -102,7 +114,11 @@ fn import_all(library: SweepLibrary, files: Option<web_sys::FileList>, outcomes:
 /// True when a drag carries files (not text or a link dragged within the page).
 fn carries_files(ev: &web_sys::DragEvent) -> bool {
     ev.data_transfer()
-        .map(|dt| dt.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
+        .map(|dt| {
+            dt.types()
+                .iter()
+                .any(|t| t.as_string().as_deref() == Some("Files"))
+        })
         .unwrap_or(false)
 }
 
@@ -130,7 +146,11 @@ pub fn LibraryPanel() -> impl IntoView {
         dragging.set(false);
         if carries_files(&ev) {
             ev.prevent_default();
-            import_all(library, ev.data_transfer().and_then(|dt| dt.files()), outcomes);
+            import_all(
+                library,
+                ev.data_transfer().and_then(|dt| dt.files()),
+                outcomes,
+            );
         }
     });
     on_cleanup(move || {
@@ -165,7 +185,11 @@ pub fn LibraryPanel() -> impl IntoView {
                 e.len(),
                 if e.len() == 1 { "sweep" } else { "sweeps" },
                 models,
-                if imported > 0 { format!(", {imported} added by you") } else { String::new() }
+                if imported > 0 {
+                    format!(", {imported} added by you")
+                } else {
+                    String::new()
+                }
             )
         }
     };
@@ -237,7 +261,11 @@ fn LibraryRow(entry: LibraryEntry, library: SweepLibrary) -> impl IntoView {
     let models = entry.sweep.models.len();
     let removable = library.is_added(entry.id);
     let sweep = entry.sweep.clone();
-    let stem = entry.file.strip_suffix(".json").unwrap_or(&entry.file).to_string();
+    let stem = entry
+        .file
+        .strip_suffix(".json")
+        .unwrap_or(&entry.file)
+        .to_string();
     let json = Callback::new(move |_| Ok(to_json(&sweep)));
     let id = entry.id;
     view! {

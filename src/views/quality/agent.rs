@@ -37,7 +37,10 @@ pub fn ScoreBoard(data: Memo<Option<QualityData>>) -> impl IntoView {
         Signal::derive(move || {
             data.with(|d| {
                 let a = d.as_ref()?.page.agent.as_ref()?;
-                a.sets.iter().find(|(s, _)| s == name).map(|(_, s)| fraction(s.correct, s.total))
+                a.sets
+                    .iter()
+                    .find(|(s, _)| s == name)
+                    .map(|(_, s)| fraction(s.correct, s.total))
             })
         })
     };
@@ -48,7 +51,10 @@ pub fn ScoreBoard(data: Memo<Option<QualityData>>) -> impl IntoView {
             let (_, s) = a.sets.iter().find(|(s, _)| s == "dev")?;
             let share = pct(s.interval.map(|i| i.estimate));
             Some(match &p.baseline {
-                Some(b) => format!("{share} with the agent · {} with the customer baseline", fraction(b.score.correct, b.score.total)),
+                Some(b) => format!(
+                    "{share} with the agent · {} with the customer baseline",
+                    fraction(b.score.correct, b.score.total)
+                ),
                 None => format!("{share} with the agent"),
             })
         })
@@ -61,13 +67,30 @@ pub fn ScoreBoard(data: Memo<Option<QualityData>>) -> impl IntoView {
         })
     });
     let combined = Signal::derive(move || {
-        data.with(|d| d.as_ref()?.page.agent.as_ref().map(|a| fraction(a.combined.correct, a.combined.total)))
+        data.with(|d| {
+            d.as_ref()?
+                .page
+                .agent
+                .as_ref()
+                .map(|a| fraction(a.combined.correct, a.combined.total))
+        })
     });
     let combined_sub = Signal::derive(move || {
-        data.with(|d| d.as_ref()?.page.agent_accuracy().map(|a| format!("{a} · 95% interval")))
+        data.with(|d| {
+            d.as_ref()?
+                .page
+                .agent_accuracy()
+                .map(|a| format!("{a} · 95% interval"))
+        })
     });
     let base = Signal::derive(move || {
-        data.with(|d| d.as_ref()?.page.baseline.as_ref().map(|b| fraction(b.score.correct, b.score.total)))
+        data.with(|d| {
+            d.as_ref()?
+                .page
+                .baseline
+                .as_ref()
+                .map(|b| fraction(b.score.correct, b.score.total))
+        })
     });
     let base_sub = Signal::derive(move || {
         data.with(|d| {
@@ -78,7 +101,10 @@ pub fn ScoreBoard(data: Memo<Option<QualityData>>) -> impl IntoView {
                 (Some(s), Some(false)) => format!(" · file states {s}, recount differs"),
                 _ => String::new(),
             };
-            Some(format!("{}{check}", p.baseline_accuracy().unwrap_or_default()))
+            Some(format!(
+                "{}{check}",
+                p.baseline_accuracy().unwrap_or_default()
+            ))
         })
     });
     let paired = Signal::derive(move || {
@@ -120,12 +146,19 @@ pub fn ScoreBoard(data: Memo<Option<QualityData>>) -> impl IntoView {
 #[component]
 pub fn AgentRun(data: Memo<Option<QualityData>>) -> impl IntoView {
     let tiers = Signal::derive(move || data.with(|d| d.as_ref().map(|d| tier_table(&d.page))));
-    let results = Signal::derive(move || data.with(|d| d.as_ref().and_then(|d| d.eval.as_deref().map(agent_results_table))));
+    let results = Signal::derive(move || {
+        data.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.eval.as_deref().map(agent_results_table))
+        })
+    });
     let log = move || {
         data.with(|d| match d {
             None => "Loading the agent run…".to_string(),
             Some(d) => match &d.eval {
-                Some(e) => sqlsweep_core::analysis::quality::evaluation_log(e, AGENT_FILE).join("\n"),
+                Some(e) => {
+                    sqlsweep_core::analysis::quality::evaluation_log(e, AGENT_FILE).join("\n")
+                }
                 None => format!("{AGENT_FILE} could not be loaded."),
             },
         })
@@ -219,7 +252,15 @@ fn miss_card(m: &Miss, kind: Option<String>) -> impl IntoView {
 #[component]
 pub fn Baseline(data: Memo<Option<QualityData>>) -> impl IntoView {
     let failures = Signal::derive(move || {
-        data.with(|d| d.as_ref().map(|d| d.page.baseline.as_ref().map(baseline_failures_table).unwrap_or_default()))
+        data.with(|d| {
+            d.as_ref().map(|d| {
+                d.page
+                    .baseline
+                    .as_ref()
+                    .map(baseline_failures_table)
+                    .unwrap_or_default()
+            })
+        })
     });
     let text = move || {
         data.with(|d| {
@@ -238,7 +279,13 @@ pub fn Baseline(data: Memo<Option<QualityData>>) -> impl IntoView {
             ))
         })
     };
-    let paired = move || data.with(|d| d.as_ref().and_then(|d| d.page.paired.as_ref()).map(|c| c.text.clone()));
+    let paired = move || {
+        data.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.page.paired.as_ref())
+                .map(|c| c.text.clone())
+        })
+    };
     view! {
         <section class="quality-section" aria-labelledby="baseline-h">
             <h2 id="baseline-h">"The customer baseline"</h2>

@@ -12,10 +12,14 @@ use crate::components::data_table::DataTable;
 /// What each class means, for the legend.
 fn meaning(o: Outcome) -> &'static str {
     match o {
-        Outcome::NoSql => "no SQL could be taken from the answer (often an empty reply after reasoning)",
+        Outcome::NoSql => {
+            "no SQL could be taken from the answer (often an empty reply after reasoning)"
+        }
         Outcome::InvalidJson => "JSON mode was asked for and the answer was not a JSON object",
         Outcome::SqlError => "the SQL failed to run (syntax, unknown table or column, refused)",
-        Outcome::WrongShape => "the SQL ran, but returned a different number of rows or columns than the gold answer",
+        Outcome::WrongShape => {
+            "the SQL ran, but returned a different number of rows or columns than the gold answer"
+        }
         Outcome::WrongRows => "same shape as the gold answer, different values",
         Outcome::Correct => "matched the gold answer",
         Outcome::Answered => "ran, but the question has no gold answer to compare with",
@@ -41,7 +45,13 @@ pub fn Taxonomy(
         let by = by();
         data.with(|d| {
             let d = d.as_ref()?;
-            Some(d.page.taxonomy.as_ref().map(|t| taxonomy_table(t, &d.records, by)).unwrap_or_default())
+            Some(
+                d.page
+                    .taxonomy
+                    .as_ref()
+                    .map(|t| taxonomy_table(t, &d.records, by))
+                    .unwrap_or_default(),
+            )
         })
     });
     let scope = move || {

@@ -397,12 +397,30 @@ pub fn rows_from_sweeps<'a>(
 /// no figures.
 pub fn csv_table(rows: &[&MatrixRow]) -> Table {
     let mut t = Table::new([
-        "model", "platform", "sweep", "questions", "correct", "accuracy", "accuracy_wilson_lo",
-        "accuracy_wilson_hi", "json_ok_rate", "ttft_p50_ms", "latency_p50_ms", "latency_p90_ms",
-        "mean_prompt_tokens", "mean_completion_tokens", "cost_per_query_usd", "cost_is_estimate",
-        "reproduced_scores", "error",
+        "model",
+        "platform",
+        "sweep",
+        "questions",
+        "correct",
+        "accuracy",
+        "accuracy_wilson_lo",
+        "accuracy_wilson_hi",
+        "json_ok_rate",
+        "ttft_p50_ms",
+        "latency_p50_ms",
+        "latency_p90_ms",
+        "mean_prompt_tokens",
+        "mean_completion_tokens",
+        "cost_per_query_usd",
+        "cost_is_estimate",
+        "reproduced_scores",
+        "error",
     ]);
-    let num = |v: Option<f64>| v.filter(|x| x.is_finite()).map(|x| format!("{x}")).unwrap_or_default();
+    let num = |v: Option<f64>| {
+        v.filter(|x| x.is_finite())
+            .map(|x| format!("{x}"))
+            .unwrap_or_default()
+    };
     for r in rows {
         let s = &r.summary;
         let fatal = r.is_fatal();
@@ -415,10 +433,17 @@ pub fn csv_table(rows: &[&MatrixRow]) -> Table {
         };
         let _ = t.push([
             r.model.clone(),
-            r.platform.as_ref().map(|p| p.label().to_string()).unwrap_or_default(),
+            r.platform
+                .as_ref()
+                .map(|p| p.label().to_string())
+                .unwrap_or_default(),
             r.file.clone(),
             s.n.to_string(),
-            if fatal { String::new() } else { s.correct.to_string() },
+            if fatal {
+                String::new()
+            } else {
+                s.correct.to_string()
+            },
             fig(s.accuracy),
             num(wilson.map(|w| w.lo)),
             num(wilson.map(|w| w.hi)),
@@ -429,7 +454,13 @@ pub fn csv_table(rows: &[&MatrixRow]) -> Table {
             fig(s.mean_prompt_tokens),
             fig(s.mean_completion_tokens),
             fig(s.cost_per_query_usd),
-            if fatal || s.cost_per_query_usd.is_none() { String::new() } else if s.cost_is_estimate { "yes".into() } else { "no".into() },
+            if fatal || s.cost_per_query_usd.is_none() {
+                String::new()
+            } else if s.cost_is_estimate {
+                "yes".into()
+            } else {
+                "no".into()
+            },
             reproduced,
             s.fatal_error.clone().unwrap_or_default(),
         ]);
@@ -754,7 +785,11 @@ mod tests {
     #[test]
     fn csv_of_the_rows_shown() {
         let rows = fixture();
-        let shown = arrange(&rows, &PlatformFilter::Only("baseten".into()), Sort::default());
+        let shown = arrange(
+            &rows,
+            &PlatformFilter::Only("baseten".into()),
+            Sort::default(),
+        );
         let t = csv_table(&shown);
         t.check().unwrap();
         let col = |name: &str| {
@@ -770,8 +805,15 @@ mod tests {
         // 24/25: Wilson 80.5 %–99.3 %.
         let lo: f64 = col("accuracy_wilson_lo")[0].parse().unwrap();
         let hi: f64 = col("accuracy_wilson_hi")[0].parse().unwrap();
-        assert!((lo - 0.8046).abs() < 1e-4 && (hi - 0.9929).abs() < 1e-4, "{lo} {hi}");
-        assert_eq!(col("accuracy_wilson_lo")[3], "", "no interval for a model that never ran");
+        assert!(
+            (lo - 0.8046).abs() < 1e-4 && (hi - 0.9929).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+        assert_eq!(
+            col("accuracy_wilson_lo")[3],
+            "",
+            "no interval for a model that never ran"
+        );
         let csv = t.to_csv().unwrap();
         assert!(csv.starts_with("\u{FEFF}model,platform,sweep,"));
         assert_eq!(csv.matches("\r\n").count(), 5);
