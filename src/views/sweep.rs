@@ -1,8 +1,9 @@
 //! `#/sweep`: the model sweep matrix — every model of the sweeps in the library
-//! (published, imported, own runs) with its figures recomputed from traces,
-//! sortable and filterable with the state in the URL, exportable as CSV (the rows
-//! shown) and JSON (those models as one sweep file), and a column the SQLite
-//! worker fills by re-verifying every trace in the browser.
+//! (published, imported, own runs) with its figures recomputed from traces (core
+//! `analysis::records` / `analysis::matrix`), sortable and filterable with the
+//! state in the URL, exportable as CSV (the rows shown) and JSON (those models as
+//! one sweep file), and a column the SQLite worker fills by re-verifying every
+//! trace in the browser.
 
 pub mod matrix;
 pub mod reproduce;
@@ -11,35 +12,22 @@ pub mod table;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use sqlsweep_core::sweep::SweepFile;
+use sqlsweep_core::analysis::records::{records as build_records, PlatformFilter, Record};
+use sqlsweep_core::sweep::{Platform, SweepFile};
 
 use crate::components::export::{ExportCsv, ExportJson};
-use crate::data::{use_sweep_library, LibraryEntry, SweepLibrary};
+use crate::data::use_sweep_library;
 use crate::router::use_hash_location;
 use crate::sql_worker::use_sql_worker;
 use matrix::SweepMatrix;
-use reproduce::{reproduce_all, use_reproducing, ReproduceStatus, Reproducing};
-use table::{arrange, csv_table, platforms, rows_from_sweeps, Column, PlatformFilter, Sort};
-
-/// The row-key prefix of a library entry: a published file's name (stable across
-/// reloads), or `<file>#<id>` for additions (the same file can be imported twice).
-fn entry_prefix(library: &SweepLibrary, e: &LibraryEntry) -> String {
-    if library.is_added(e.id) {
-        format!("{}#{}", e.file, e.id)
-    } else {
-        e.file.clone()
-    }
-}
+use reproduce::{reproduce_all, to_queue, use_reproducing, ReproduceStatus, Reproducing};
+use table::{arrange, csv_table, filter_from_query, filter_to_query, Column, MatrixSort};
 
 #[component]
 pub fn SweepView() -> impl IntoView {
     let router = use_hash_location();
     let library = use_sweep_library();
     let worker = use_sql_worker();
-
-    let query = Memo::new(move |_| router.location.get().query);
-    let sort = Memo::new(move |_| Sort::from_query(&query.get()));
-    let filter = Memo::new(move |_| PlatformFilter::from_query(&query.get()));
     // Page-wide, so leaving the view and coming back neither loses nor repeats the work.
     let Reproducing {
         by_row: reproduction,
@@ -47,9 +35,9 @@ pub fn SweepView() -> impl IntoView {
         queued,
     } = use_reproducing();
 
-    // Every sweep in the library (row-key prefix, sweep), once the published files
-    // have settled (loaded or failed), so they keep their order.
-    let loaded = move || -> Option<Vec<(String, Arc<SweepFile>)>> {
+    // Every sweep in the library (entry id, sweep), once the published files have
+    // settled (loaded or failed), so they keep their order.
+    let entries = Memo::new(move |_| -> Option<Vec<(usize, Arc<SweepFile>)>> {
         if library.loading() {
             return None;
         }
@@ -57,9 +45,15 @@ pub fn SweepView() -> impl IntoView {
             library
                 .entries()
                 .into_iter()
-                .map(|e| (entry_prefix(&library, &e), e.sweep))
+                .map(|e| (e.id, e.sweep))
                 .collect(),
         )
+    });
+    let loaded = move || -> Option<Vec<Arc<SweepFile>>> {
+        entries.with(|e| {
+            e.as_ref()
+                .map(|e| e.iter().map(|(_, s)| s.clone()).collect())
+        })
     };
     let errors = move || -> Vec<String> {
         library
@@ -68,27 +62,79 @@ pub fn SweepView() -> impl IntoView {
             .map(|e| e.to_string())
             .collect()
     };
-    // Summaries are recomputed only when a sweep or a reproduction result arrives.
-    let rows =
-        Memo::new(move |_| {
-            let loaded = loaded()?;
-            Some(reproduction.with(|r| {
-                rows_from_sweeps(loaded.iter().map(|(f, s)| (f.as_str(), s.as_ref())), r)
-            }))
-        });
+    // The core's normalised records, rebuilt only when a sweep arrives.
+    let records = Memo::new(move |_| {
+        loaded().map(|list| {
+            let owned: Vec<SweepFile> = list.iter().map(|s| (**s).clone()).collect();
+            build_records(&owned)
+        })
+    });
+
+    let query = Memo::new(move |_| router.location.get().query);
+    let sort_read = Memo::new(move |_| MatrixSort::from_query(&query.get()));
+    let filter_read = Memo::new(move |_| {
+        records.with(|r| filter_from_query(&query.get(), r.as_deref().unwrap_or(&[])))
+    });
+    let sort = Signal::derive(move || sort_read.get().0);
+    let filter = Signal::derive(move || filter_read.get().0);
+    let url_problems = move || {
+        let mut out = Vec::new();
+        if let Some(e) = sort_read.get().1 {
+            out.push(format!("Ignored the sort in the address: {e}."));
+        }
+        // Unknown platforms can only be judged once the records are in.
+        if let (Some(e), true) = (filter_read.get().1, records.with(|r| r.is_some())) {
+            out.push(format!("Ignored the platform filter in the address: {e}."));
+        }
+        out
+    };
 
     // Once the sweeps are in, re-verify them in the worker (after the first render:
     // the matrix never waits for SQLite or Chinook); a sweep added later is
     // re-verified when it arrives.
     Effect::new(move |_| {
-        let Some(list) = loaded() else { return };
-        let fresh: Vec<(String, Arc<SweepFile>)> =
-            queued.with_untracked(|q| list.into_iter().filter(|(k, _)| !q.contains(k)).collect());
+        let (Some(list), Some(recs)) = (entries.get(), records.get()) else {
+            return;
+        };
+        let keyed: Vec<(usize, Vec<String>)> = list
+            .iter()
+            .enumerate()
+            .map(|(si, (id, _))| {
+                let keys = recs
+                    .iter()
+                    .filter(|r| r.sweep_index == si)
+                    .map(|r| r.key.clone())
+                    .collect();
+                (*id, keys)
+            })
+            .collect();
+        let fresh = queued.with_untracked(|q| to_queue(&keyed, q));
         if fresh.is_empty() {
             return;
         }
-        queued.update(|q| q.extend(fresh.iter().map(|(k, _)| k.clone())));
-        leptos::task::spawn_local(reproduce_all(worker, fresh, reproduction, progress));
+        let positions: Vec<usize> = list
+            .iter()
+            .enumerate()
+            .filter(|(_, (id, _))| fresh.contains(id))
+            .map(|(si, _)| si)
+            .collect();
+        let subset: Vec<Record> = recs
+            .iter()
+            .filter(|r| positions.contains(&r.sweep_index))
+            .cloned()
+            .collect();
+        queued.update(|q| q.extend(keyed.into_iter().filter(|(id, _)| fresh.contains(id))));
+        if subset.is_empty() {
+            return;
+        }
+        let sweeps: Vec<Arc<SweepFile>> = list.into_iter().map(|(_, s)| s).collect();
+        leptos::task::spawn_local(reproduce_all(
+            worker,
+            sweeps,
+            subset,
+            reproduction,
+            progress,
+        ));
     });
 
     let on_sort = Callback::new(move |column: Column| {
@@ -97,79 +143,105 @@ pub fn SweepView() -> impl IntoView {
     });
     let on_filter = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        let f = if value == "all" {
-            PlatformFilter::All
-        } else {
-            PlatformFilter::Only(value)
-        };
-        router.replace_query(f.to_query(query.get_untracked()));
+        let f = records
+            .with_untracked(|r| PlatformFilter::from_param(&value, r.as_deref().unwrap_or(&[])))
+            .unwrap_or_default();
+        router.replace_query(filter_to_query(&f, query.get_untracked()));
     };
 
-    let heading = move || match rows.get() {
+    let heading = move || match records.get() {
         None => "Model sweep".to_string(),
-        Some(rows) => {
-            let questions = rows.iter().map(|r| r.summary.n).max().unwrap_or(0);
+        Some(recs) => {
+            let questions = recs.iter().map(|r| r.summary.n).max().unwrap_or(0);
             format!(
                 "{} models · {} questions · one workload",
-                rows.len(),
+                recs.len(),
                 questions
             )
         }
     };
     let platform_options = move || {
-        let ps = rows.get().map(|r| platforms(&r)).unwrap_or_default();
-        ps.into_iter()
+        let mut platforms: Vec<Platform> = Vec::new();
+        records.with(|r| {
+            for rec in r.iter().flatten() {
+                if !platforms.contains(&rec.platform) {
+                    platforms.push(rec.platform.clone());
+                }
+            }
+        });
+        platforms
+            .into_iter()
             .map(|p| {
-                let key = table::platform_key(&p);
-                let selected = filter.get() == PlatformFilter::Only(key.clone());
-                view! { <option value=key selected=selected>{format!("{} only", p.label())}</option> }
+                let f = PlatformFilter::Only(p.clone());
+                let selected = filter.get() == f;
+                view! { <option value=f.to_param() selected=selected>{format!("{} only", p.label())}</option> }
             })
             .collect_view()
     };
-    let showing = move || match rows.get() {
-        None => "Loading sweep data…".to_string(),
-        Some(rows) => {
-            let f = filter.get();
-            let n = rows.iter().filter(|r| f.admits(r)).count();
-            format!("Showing {n} of {} models.", rows.len())
-        }
+    let showing = move || {
+        records.with(|r| match r {
+            None => "Loading sweep data…".to_string(),
+            Some(recs) => {
+                let f = filter.get();
+                let n = recs
+                    .iter()
+                    .filter(|r: &&Record| f.accepts(&r.platform))
+                    .count();
+                format!("Showing {n} of {} models.", recs.len())
+            }
+        })
     };
     let methodology = move || {
-        library
-            .entries()
+        loaded()
+            .unwrap_or_default()
             .into_iter()
-            .filter_map(|e| e.sweep.run.methodology.clone().map(|m| (e.file, m)))
-            .map(|(file, m)| view! { <p class="note"><strong>{file}": "</strong>{m}</p> })
+            .filter_map(|s| {
+                s.run.methodology.clone().map(|m| {
+                    let label = if s.run.label.is_empty() {
+                        "Methodology".to_string()
+                    } else {
+                        s.run.label.clone()
+                    };
+                    view! { <p class="note"><strong>{label}": "</strong>{m}</p> }
+                })
+            })
             .collect_view()
     };
+
     // The rows shown, in the order shown, as CSV.
     let csv = Signal::derive(move || {
-        rows.with(|r| {
-            r.as_ref()
-                .map(|r| csv_table(&arrange(r, &filter.get(), sort.get())))
+        let (f, s) = (filter.get(), sort.get());
+        records.with(|r| {
+            r.as_ref().map(|recs| {
+                reproduction.with(|rep| {
+                    let shown = arrange(recs, &f, s, rep);
+                    csv_table(recs, &shown.rows, rep)
+                })
+            })
         })
     });
     // The models shown, as one sweep file in our schema.
     let json = Callback::new(move |_| {
         let f = filter.get_untracked();
-        let entries = library.entries();
-        let sweeps: Vec<SweepFile> = entries.iter().map(|e| (*e.sweep).clone()).collect();
+        let sweeps: Vec<SweepFile> = loaded()
+            .ok_or_else(|| "the sweeps have not loaded".to_string())?
+            .iter()
+            .map(|s| (**s).clone())
+            .collect();
+        let recs = build_records(&sweeps);
         let labels: Vec<String> = sweeps
             .iter()
             .enumerate()
             .map(|(i, s)| sqlsweep_core::analysis::records::sweep_label(s, i))
             .collect();
         let combined = sqlsweep_core::exchange::combine::combine(&sweeps, &labels, |si, ri| {
-            let sweep = &sweeps[si];
-            let platform = sweep.models[ri]
-                .platform
-                .as_ref()
-                .or(sweep.run.platform.as_ref());
-            f.admits_platform(platform)
+            recs.iter()
+                .find(|r| r.sweep_index == si && r.run_index == ri)
+                .is_some_and(|r| f.accepts(&r.platform))
         });
         Ok(sqlsweep_core::sweep::to_json(&combined))
     });
-    let ready = Signal::derive(move || rows.with(|r| r.is_some()));
+    let ready = Signal::derive(move || records.with(|r| r.is_some()));
 
     view! {
         <section class="view sweep" data-testid="sweep-view">
@@ -184,10 +256,16 @@ pub fn SweepView() -> impl IntoView {
                     .map(|e| view! { <p class="error" role="alert" data-testid="load-error">"Could not load " {e}</p> })
                     .collect_view()
             }}
+            {move || {
+                url_problems()
+                    .into_iter()
+                    .map(|e| view! { <p class="note warning" data-testid="url-problem">{e}</p> })
+                    .collect_view()
+            }}
             <div class="toolbar">
                 <label>
                     "Platform "
-                    <select on:change=on_filter data-testid="platform-filter" prop:value=move || filter.get().key()>
+                    <select on:change=on_filter data-testid="platform-filter" prop:value=move || filter.get().to_param()>
                         <option value="all" selected=move || filter.get() == PlatformFilter::All>"All platforms"</option>
                         {platform_options}
                     </select>
@@ -199,10 +277,11 @@ pub fn SweepView() -> impl IntoView {
                 </span>
             </div>
             <ReproduceStatus progress=progress status=worker.status />
-            <SweepMatrix rows=rows sort=sort filter=filter on_sort=on_sort />
+            <SweepMatrix records=records reproduction=reproduction sort=sort filter=filter on_sort=on_sort />
             <div class="notes">
                 <p class="note">
                     "★ marks the best model shown: highest accuracy, then lowest cost per query. "
+                    "A model whose every call failed has no measurements and is never best. "
                     "Click a column to sort; click again to reverse. Missing values (—) sort last."
                 </p>
                 <p class="note">

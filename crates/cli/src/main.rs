@@ -6,8 +6,15 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd;
+mod cpu;
 mod data;
+mod drive;
 mod http;
+mod inputs;
+mod journal_file;
+mod progress_view;
+mod runner;
+mod target;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +35,16 @@ enum Command {
     FetchData(cmd::fetch_data::Args),
     /// Re-execute and re-score every trace of sweep files; exit 1 on any disagreement.
     Verify(cmd::verify::Args),
+    /// Run the gold questions against models and write a sweep file (resumable).
+    Sweep(cmd::sweep::SweepArgs),
+    /// Load test: closed loops at several concurrencies; latency under load.
+    Load(cmd::sweep::LoadArgs),
+    /// Merge sweep shards (split by model or question range) into one file.
+    Merge(cmd::merge::Args),
+    /// Ask questions about a SQLite database (Chinook by default) in plain words.
+    Ask(cmd::ask::Args),
+    /// Measure the harness's own TTFT error against a fixture with a known delay.
+    Calibrate(cmd::calibrate::Args),
 }
 
 /// Prints a command's error and turns it into exit status 1.
@@ -43,5 +60,10 @@ fn main() -> ExitCode {
         Command::Probe(args) => cmd::probe::run(args),
         Command::FetchData(args) => report(cmd::fetch_data::run(args)),
         Command::Verify(args) => report(cmd::verify::run(args)),
+        Command::Sweep(args) => report(cmd::sweep::run_sweep(args)),
+        Command::Load(args) => report(cmd::sweep::run_load(args)),
+        Command::Merge(args) => report(cmd::merge::run(args)),
+        Command::Ask(args) => report(cmd::ask::run(args)),
+        Command::Calibrate(args) => report(cmd::calibrate::run(args)),
     }
 }

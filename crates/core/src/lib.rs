@@ -6,15 +6,16 @@ pub mod agent;
 pub mod analysis;
 pub mod catalog;
 pub mod digest;
+pub mod engine;
 pub mod exchange;
 #[cfg(feature = "sqlite")]
 pub mod exec;
 pub mod gold;
+pub mod json_rows;
 pub mod live;
 pub mod manifest;
 pub mod outcome;
 pub mod published;
-pub mod records;
 pub mod scoring;
 pub mod stats;
 pub mod summary;

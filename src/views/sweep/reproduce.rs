@@ -2,15 +2,15 @@
 //! to be re-executed and re-scored (the same core code as `sqlsweep verify`), and
 //! the status line that reports how far it got and how long it took.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use sqlsweep_core::analysis::records::Record;
 use sqlsweep_core::sweep::SweepFile;
 use sqlsweep_core::verify::VerifyReport;
 
-use super::table::{row_key, Reproduction};
-use crate::format;
+use super::table::{Reproduction, ReproductionMap};
 use crate::sql_worker::{Reply, Request, SqlWorker, WorkerStatus};
 
 /// Progress of the background re-verification.
@@ -81,24 +81,43 @@ impl ReproduceProgress {
 #[derive(Clone, Copy)]
 pub struct Reproducing {
     /// Per matrix row key.
-    pub by_row: RwSignal<HashMap<String, Reproduction>>,
+    pub by_row: RwSignal<ReproductionMap>,
     pub progress: RwSignal<ReproduceProgress>,
-    /// The sweeps (by row-key prefix) handed to the worker so far: each is checked
-    /// once per page, and a sweep imported later is checked when it arrives.
-    pub queued: RwSignal<HashSet<String>>,
+    /// The record keys handed to the worker so far, per library entry id: each sweep
+    /// is checked once per page, a sweep added later when it arrives, and a sweep
+    /// whose keys shifted (another one was removed) again.
+    pub queued: RwSignal<HashMap<usize, Vec<String>>>,
 }
 
 /// The page's re-verification state (created on first use).
 pub fn use_reproducing() -> Reproducing {
     use_context::<Reproducing>().unwrap_or_else(|| {
         let r = Reproducing {
-            by_row: RwSignal::new(HashMap::new()),
+            by_row: RwSignal::new(ReproductionMap::new()),
             progress: RwSignal::new(ReproduceProgress::default()),
-            queued: RwSignal::new(HashSet::new()),
+            queued: RwSignal::new(HashMap::new()),
         };
         provide_context(r);
         r
     })
+}
+
+/// The library entries (id, record keys of its models) that still need checking:
+/// never queued, or queued under other keys.
+pub fn to_queue(
+    entries: &[(usize, Vec<String>)],
+    queued: &HashMap<usize, Vec<String>>,
+) -> Vec<usize> {
+    entries
+        .iter()
+        .filter(|(id, keys)| queued.get(id) != Some(keys))
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+/// A wait the user sits through, in seconds: 4132 ms → "4.1 s".
+fn seconds(ms: f64) -> String {
+    format!("{:.1} s", ms / 1000.0)
 }
 
 fn now_ms() -> f64 {
@@ -107,24 +126,30 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Re-verifies every model of `sweeps` (each with its row-key prefix), one request
-/// per model so rows fill in as results arrive. Adds to the progress of earlier
-/// calls (a sweep imported later joins the same count).
+/// Re-verifies the model run behind every record of `records` (built from `sweeps`,
+/// in that order; a subset when only some sweeps are new), one request per model so
+/// rows fill in as results arrive. Adds to the progress of earlier calls.
 pub async fn reproduce_all(
     worker: SqlWorker,
-    sweeps: Vec<(String, Arc<SweepFile>)>,
-    reproduction: RwSignal<HashMap<String, Reproduction>>,
+    sweeps: Vec<Arc<SweepFile>>,
+    records: Vec<Record>,
+    reproduction: RwSignal<ReproductionMap>,
     progress: RwSignal<ReproduceProgress>,
 ) {
-    let total: usize = sweeps.iter().map(|(_, s)| s.models.len()).sum();
-    let now = now_ms();
+    let started = now_ms();
     progress.try_update(|p| {
-        p.models_total += total as u32;
+        p.models_total += records.len() as u32;
         p.finished = false;
-        p.started_ms.get_or_insert(now);
+        p.started_ms.get_or_insert(started);
     });
-    for (file, sweep) in &sweeps {
-        for run in &sweep.models {
+    for record in &records {
+        let Some((sweep, run)) = sweeps
+            .get(record.sweep_index)
+            .and_then(|s| s.models.get(record.run_index).map(|r| (s, r)))
+        else {
+            continue;
+        };
+        {
             let one = SweepFile {
                 schema: sweep.schema.clone(),
                 version: sweep.version,
@@ -174,13 +199,13 @@ pub async fn reproduce_all(
                     _ => p.failures += 1,
                 }
             });
-            reproduction.try_update(|m| m.insert(row_key(file, &run.model), result));
+            reproduction.try_update(|m| m.insert(record.key.clone(), result));
         }
     }
     let end = now_ms();
     progress.try_update(|p| {
-        p.wall_ms = Some(end - p.started_ms.unwrap_or(now));
-        p.finished = p.models_done == p.models_total;
+        p.wall_ms = Some(end - p.started_ms.unwrap_or(started));
+        p.finished = p.models_done >= p.models_total;
     });
 }
 
@@ -202,7 +227,7 @@ pub fn ReproduceStatus(
             WorkerStatus::Ready(o) => format!(
                 "SQLite {} in a Web Worker; Chinook loaded in {}",
                 o.sqlite_version,
-                format::seconds(o.elapsed_ms)
+                seconds(o.elapsed_ms)
             ),
             WorkerStatus::Failed(e) => format!("SQLite worker failed: {e}"),
             WorkerStatus::Starting => "starting SQLite in a Web Worker…".into(),
@@ -218,7 +243,7 @@ pub fn ReproduceStatus(
                 p.rows_reproduced,
                 p.rows_checked,
                 p.models_done,
-                format::seconds(p.wall_ms.unwrap_or(0.0)),
+                seconds(p.wall_ms.unwrap_or(0.0)),
                 if p.failures > 0 { format!("; {} models could not be checked", p.failures) } else { String::new() },
             )
         } else if p.models_total == 0 {
@@ -252,6 +277,33 @@ pub fn ReproduceStatus(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queues_new_and_shifted_sweeps() {
+        let keys = |ks: &[&str]| ks.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        let queued: HashMap<usize, Vec<String>> =
+            [(0, keys(&["baseten/a"])), (2, keys(&["baseten/a#2"]))].into();
+        let cases: Vec<(Vec<(usize, Vec<String>)>, Vec<usize>)> = vec![
+            (vec![(0, keys(&["baseten/a"]))], vec![]),
+            (
+                vec![
+                    (0, keys(&["baseten/a"])),
+                    (2, keys(&["baseten/a#2"])),
+                    (3, keys(&["x/y"])),
+                ],
+                vec![3],
+            ),
+            // Entry 1 was removed before 2 was added... and 2's keys shifted.
+            (
+                vec![(0, keys(&["baseten/a"])), (2, keys(&["baseten/a#3"]))],
+                vec![2],
+            ),
+            (vec![], vec![]),
+        ];
+        for (entries, want) in cases {
+            assert_eq!(to_queue(&entries, &queued), want, "{entries:?}");
+        }
+    }
 
     fn check(p: ReproduceProgress, worker_failed: bool, expected: ReproduceState) {
         assert_eq!(

@@ -15,8 +15,8 @@ pub mod sequential;
 
 use serde::de::DeserializeOwned;
 
-pub(crate) use crate::records::key_segment;
-use crate::records::path_string;
+pub(crate) use crate::json_rows::key_segment;
+use crate::json_rows::path_string;
 
 /// A published file that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::catalog;
-use crate::records::{from_records, JsonFault};
+use crate::json_rows::{from_records, JsonFault};
 use crate::summary::cost_usd;
 use crate::sweep::{
     ModelRun, Platform, PriceSource, Pricing, ProbedModel, Protocol, RecordedSummary, RunMeta,
@@ -212,6 +212,7 @@ pub(crate) fn convert(file: LegacyFile, file_name: &str) -> Result<SweepFile, Js
                 outcome: None,
                 repairs: None,
                 attempts: Vec::new(),
+                load: None,
             });
         }
         models.push(ModelRun {
