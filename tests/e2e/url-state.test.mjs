@@ -124,7 +124,7 @@ test('URL state round-trips on every view', async (t) => {
 
 /** Hand-written shared links: each opens with its state and keeps its URL. */
 const LINKS = [
-  ['#/sweep?platform=baseten&sort=latency_p50&dir=desc', async (page) => {
+  ['#/sweep?platform=baseten&sort=latency_p50:desc', async (page) => {
     assert.equal(await page.inputValue('[data-testid=platform-filter]'), 'baseten');
     assert.match(await page.textContent('th[aria-sort=descending]'), /Latency p50/);
   }],
