@@ -19,17 +19,23 @@ pub enum Route {
     Insights,
     /// Latency under load and the sequential runs.
     Latency,
+    /// Quality: gold questions, the agent and baseline runs, the failure taxonomy.
+    Quality,
+    /// Roadmap and the limitations found in the data.
+    Roadmap,
 }
 
 impl Route {
     /// Every view, in nav order.
-    pub const ALL: [Route; 6] = [
+    pub const ALL: [Route; 8] = [
         Route::Overview,
         Route::Sweep,
         Route::Platforms,
         Route::Cost,
         Route::Insights,
         Route::Latency,
+        Route::Quality,
+        Route::Roadmap,
     ];
 
     /// The path inside the hash (`sweep` for `#/sweep`; empty for the home view).
@@ -41,6 +47,8 @@ impl Route {
             Route::Cost => "cost",
             Route::Insights => "insights",
             Route::Latency => "latency",
+            Route::Quality => "quality",
+            Route::Roadmap => "roadmap",
         }
     }
 
@@ -53,6 +61,8 @@ impl Route {
             Route::Cost => "Cost",
             Route::Insights => "Insights",
             Route::Latency => "Latency",
+            Route::Quality => "Quality",
+            Route::Roadmap => "Roadmap",
         }
     }
 
@@ -179,6 +189,11 @@ impl Query {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Every key/value pair, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 }
 
@@ -338,6 +353,13 @@ mod tests {
         );
         check("#/insights", View(Route::Insights), &[], "#/insights");
         check("#/latency/", View(Route::Latency), &[], "#/latency");
+        check(
+            "#/quality?by=platform",
+            View(Route::Quality),
+            &[("by", "platform")],
+            "#/quality?by=platform",
+        );
+        check("#/roadmap", View(Route::Roadmap), &[], "#/roadmap");
         check("#/nope", NotFound("nope".into()), &[], "#/nope");
         check("#/mod%20el", NotFound("mod el".into()), &[], "#/mod%20el");
     }

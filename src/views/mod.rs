@@ -11,4 +11,6 @@ pub mod latency;
 pub mod not_found;
 pub mod overview;
 pub mod platforms;
+pub mod quality;
+pub mod roadmap;
 pub mod sweep;

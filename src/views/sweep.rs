@@ -21,6 +21,7 @@ use sqlsweep_core::analysis::matrix::{matrix, Sort};
 use sqlsweep_core::analysis::records::{PlatformFilter, Record};
 use sqlsweep_core::sweep::{Source, SweepFile};
 
+use crate::components::export::{ExportCsv, ExportJson};
 use crate::router::use_hash_location;
 use crate::sql_worker::use_sql_worker;
 use crate::views::loaded::{use_loaded, LoadErrors};
@@ -29,7 +30,7 @@ use compare::{PairedComparison, Pick};
 use matrix::SweepMatrix;
 use reproduce::{reproduce_all, use_reproducing, ReproduceStatus, Reproducing};
 use table::{
-    filter_from_query, filter_to_query, paired_selection, platforms, Column, MatrixSort,
+    arrange, csv_table, filter_from_query, filter_to_query, paired_selection, platforms, Column, MatrixSort,
     Reproduction, MODEL_A_KEY, MODEL_B_KEY,
 };
 
@@ -142,6 +143,40 @@ pub fn SweepView() -> impl IntoView {
         router.replace_query(q);
     });
 
+    // The rows shown, in the order shown, as CSV.
+    let csv = Signal::derive(move || {
+        let (f, s) = (filter.get(), sort.get());
+        records.with(|r| {
+            r.as_ref().map(|recs| {
+                reproduction.with(|rep| csv_table(recs, &arrange(recs, &f, s, rep).rows, rep))
+            })
+        })
+    });
+    // The models shown, as one sweep file in our schema.
+    let json = Callback::new(move |_| {
+        let f = filter.get_untracked();
+        let loaded = data
+            .loaded
+            .get_untracked()
+            .ok_or_else(|| "the sweeps have not loaded".to_string())?;
+        let labels: Vec<String> = loaded
+            .sweeps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| sqlsweep_core::analysis::records::sweep_label(s, i))
+            .collect();
+        let combined =
+            sqlsweep_core::exchange::combine::combine(&loaded.sweeps, &labels, |si, ri| {
+                loaded
+                    .records
+                    .iter()
+                    .find(|r| r.sweep_index == si && r.run_index == ri)
+                    .is_some_and(|r| f.accepts(&r.platform))
+            });
+        Ok(sqlsweep_core::sweep::to_json(&combined))
+    });
+    let ready = Signal::derive(move || records.with(|r| r.is_some()));
+
     let heading = move || match records.get() {
         None => "Model sweep".to_string(),
         Some(recs) => {
@@ -234,6 +269,10 @@ pub fn SweepView() -> impl IntoView {
                     </select>
                 </label>
                 <span class="status" data-testid="showing">{showing}</span>
+                <span class="exports">
+                    <ExportCsv name="sweep-matrix" label="sweep matrix (the rows shown)" table=csv />
+                    <ExportJson name="sweep-models" label="models shown, as one sweep file" json=json ready=ready />
+                </span>
             </div>
             <ReproduceStatus progress=progress status=worker.status />
             <SweepMatrix records=records_vec reproduction=reproduction sort=sort filter=filter on_sort=on_sort />

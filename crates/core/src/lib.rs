@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod catalog;
 pub mod digest;
 pub mod engine;
+pub mod exchange;
 #[cfg(feature = "sqlite")]
 pub mod exec;
 pub mod gold;

@@ -4,6 +4,7 @@
 //! order when sorting by reproduction, and the two models of the paired test
 //! (`a=…&b=…`). No DOM here, so it is tested natively.
 
+use sqlsweep_core::exchange::table::Table;
 use std::collections::HashMap;
 
 use sqlsweep_core::analysis::matrix::{matrix, winner, Direction, Sort, SortKey};
@@ -257,6 +258,81 @@ pub fn arrange(
             Arranged { rows, winner }
         }
     }
+}
+
+/// The rows shown (record indices, in order) as a CSV table: figures unrounded
+/// (ratios as fractions, times in milliseconds, cost in USD), so a spreadsheet can
+/// compute with them; accuracy with its 95 % Wilson bounds. A model whose every
+/// call failed has its error and no figures.
+pub fn csv_table(records: &[Record], rows: &[usize], reproduction: &ReproductionMap) -> Table {
+    let mut t = Table::new([
+        "model",
+        "platform",
+        "sweep",
+        "questions",
+        "correct",
+        "accuracy",
+        "accuracy_wilson_lo",
+        "accuracy_wilson_hi",
+        "json_ok_rate",
+        "ttft_p50_ms",
+        "latency_p50_ms",
+        "latency_p90_ms",
+        "mean_prompt_tokens",
+        "mean_completion_tokens",
+        "cost_per_query_usd",
+        "cost_is_estimate",
+        "reproduced_scores",
+        "error",
+    ]);
+    let num = |v: Option<f64>| {
+        v.filter(|x| x.is_finite())
+            .map(|x| format!("{x}"))
+            .unwrap_or_default()
+    };
+    for r in rows.iter().filter_map(|&i| records.get(i)) {
+        let s = &r.summary;
+        let fatal = r.is_fatal();
+        let fig = |v: Option<f64>| if fatal { String::new() } else { num(v) };
+        let wilson = r.accuracy_interval().filter(|_| !fatal);
+        let reproduced = match reproduction.get(&r.key) {
+            Some(Reproduction::Done(c, _)) => format!("{}/{}", c.scores_agree, c.traces),
+            Some(Reproduction::Failed(e)) => format!("not run: {e}"),
+            Some(Reproduction::RanHere) => "ran in this browser".to_string(),
+            Some(Reproduction::Pending) | None => String::new(),
+        };
+        let estimate = match (fatal, s.cost_per_query_usd) {
+            (false, Some(_)) if s.cost_is_estimate => "yes",
+            (false, Some(_)) => "no",
+            _ => "",
+        };
+        // As many cells as headers: cannot be ragged.
+        let _ = t.push([
+            r.model.clone(),
+            r.platform.label().to_string(),
+            r.source_label.clone(),
+            s.n.to_string(),
+            if fatal {
+                String::new()
+            } else {
+                s.correct.to_string()
+            },
+            fig(s.accuracy),
+            num(wilson.map(|w| w.lo)),
+            num(wilson.map(|w| w.hi)),
+            fig(s.json_ok_rate),
+            fig(s.median_ttft_ms),
+            fig(s.median_latency_ms),
+            fig(s.p90_latency_ms),
+            fig(s.mean_prompt_tokens),
+            fig(s.mean_completion_tokens),
+            fig(s.cost_per_query_usd),
+            estimate.to_string(),
+            reproduced,
+            s.fatal_error.clone().unwrap_or_default(),
+        ]);
+    }
+    t
 }
 
 /// URL keys of the paired test's two models.
