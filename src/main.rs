@@ -1,2 +1,5 @@
-//! sqlsweep dashboard entry point (the web work item builds the app here).
-fn main() {}
+//! Entry point of the dashboard's wasm binary (Trunk's `data-bin="sqlsweep-web"`).
+
+fn main() {
+    sqlsweep_web::mount();
+}

@@ -3,9 +3,18 @@
 //! and the CLI are adapters around this crate (see `ARCHITECTURE.md`).
 
 pub mod agent;
+pub mod catalog;
+pub mod digest;
+#[cfg(feature = "sqlite")]
+pub mod exec;
+pub mod gold;
 pub mod live;
+pub mod manifest;
 pub mod outcome;
+pub mod records;
+pub mod scoring;
 pub mod stats;
 pub mod summary;
 pub mod sweep;
 pub mod value;
+pub mod verify;

@@ -1,3 +1,5 @@
-//! One module per subcommand; each exposes an `Args` struct (clap) and `run`.
+//! One module per subcommand; `main.rs` only parses arguments and dispatches here.
 
+pub mod fetch_data;
 pub mod probe;
+pub mod verify;

@@ -12,6 +12,8 @@
 pub mod legacy;
 pub mod load;
 
+pub use load::{load, to_json, LoadError};
+
 use serde::{Deserialize, Serialize};
 
 use crate::outcome::Outcome;

@@ -1,0 +1,67 @@
+//! The app shell: header with the nav (only views that exist), the current view
+//! chosen by the hash router, and the footer with the data's provenance.
+
+use leptos::prelude::*;
+
+use crate::data::provide_published_sweeps;
+use crate::router::{use_hash_location, HashLocation, Route, Target};
+use crate::sql_worker::use_sql_worker;
+use crate::views::not_found::NotFound;
+use crate::views::sweep::SweepView;
+
+/// Public source of the published data (the original benchmark, pinned commit).
+const DATA_SOURCE: &str =
+    "https://github.com/rjsmith87/inference-benchmarks/tree/f0e31d008756e9097369cdeba35b1df6a68a3888";
+
+#[component]
+pub fn App() -> impl IntoView {
+    let router = use_hash_location();
+    provide_published_sweeps();
+    use_sql_worker();
+
+    // Only the target decides which view is mounted; query changes stay inside the view.
+    let target = Memo::new(move |_| router.location.get().target);
+    Effect::new(move |_| {
+        let title = match target.get() {
+            Target::View(r) | Target::Redirect(r) => format!("{} · sqlsweep", r.title()),
+            Target::NotFound(_) => "Not found · sqlsweep".to_string(),
+        };
+        document().set_title(&title);
+    });
+
+    let nav = Route::ALL
+        .into_iter()
+        .map(|route| {
+            let current = move || match target.get() {
+                Target::View(r) | Target::Redirect(r) if r == route => Some("page"),
+                _ => None,
+            };
+            view! { <a href=HashLocation::href(route) aria-current=current>{route.title()}</a> }
+        })
+        .collect_view();
+
+    view! {
+        <header class="app-header">
+            <a class="brand" href=HashLocation::href(Route::HOME)>
+                <span class="logo" aria-hidden="true">"◆"</span>
+                "sqlsweep"
+            </a>
+            <span class="tagline">"Which LLM, on which platform, is accurate, fast and cheap enough for text-to-SQL?"</span>
+            <nav aria-label="Views">{nav}</nav>
+        </header>
+        <main id="main">
+            {move || match target.get() {
+                Target::View(Route::Sweep) | Target::Redirect(Route::Sweep) => view! { <SweepView /> }.into_any(),
+                Target::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
+            }}
+        </main>
+        <footer class="app-footer">
+            <p>
+                "Data: the published results of "
+                <a href=DATA_SOURCE rel="noopener" target="_blank">"rjsmith87/inference-benchmarks"</a>
+                " (commit f0e31d0) and the Chinook sample database, fetched by checksum from the data manifest. "
+                "Every figure is recomputed from per-question traces; SQLite runs in your browser."
+            </p>
+        </footer>
+    }
+}

@@ -1,0 +1,14 @@
+//! The data-loading adapter: fetches the data files the build copied into
+//! `dist/data/` and turns them into core types, with a loading state and an error
+//! that names the file and what was wrong. Views read data only through here.
+
+pub mod fetch;
+pub mod published;
+
+pub use fetch::FetchError;
+pub use published::{provide_published_sweeps, use_published_sweeps, PublishedSweeps, SweepSlot};
+
+/// URL of a data file, relative to the page (works under any static-host path).
+pub fn data_url(file: &str) -> String {
+    format!("data/{file}")
+}

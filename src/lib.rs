@@ -1,0 +1,20 @@
+//! sqlsweep's dashboard: a Leptos single-page app (client-side rendered, built by
+//! Trunk) over the pure `sqlsweep-core` crate. SQLite runs in a Web Worker
+//! (`crates/worker`), never in this bundle.
+//!
+//! Code map: [`app`] the shell; [`router`] hash routes; [`views`] one module per
+//! view; [`data`] fetching data files; [`sql_worker`] the worker hook; [`format`]
+//! number formatting.
+
+pub mod app;
+pub mod data;
+pub mod format;
+pub mod router;
+pub mod sql_worker;
+pub mod views;
+
+/// Mounts the dashboard on `<body>`.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,130 @@
+// End to end: the built site, served on 127.0.0.1, in headless Chromium. The expected
+// figures are computed here from the raw data files, independently of the Rust code.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer } from './server.mjs';
+import { launch, openPage, distDir } from './browser.mjs';
+
+const SWEEPS = ['baseten_sweep.json', 'fireworks_sweep_v2.json'];
+let dist, server, browser;
+
+/** model id → expected accuracy text, or null for a model whose every call failed. */
+function expectedModels() {
+  const out = new Map();
+  for (const file of SWEEPS) {
+    const data = JSON.parse(readFileSync(path.join(dist, 'data', file), 'utf8'));
+    for (const report of data.reports) {
+      const traces = report.traces;
+      const correct = traces.filter((t) => t.correct).length;
+      const fatal = traces.length > 0 && traces.every((t) => t.error);
+      out.set(report.model, {
+        traces: traces.length,
+        accuracy: fatal ? null : `${Math.round((100 * correct) / traces.length)}% (${correct}/${traces.length})`,
+      });
+    }
+  }
+  return out;
+}
+
+async function matrixRows(page) {
+  return page.$$eval('[data-testid=sweep-matrix] tbody tr[data-model]', (trs) =>
+    trs.map((tr) => ({
+      model: tr.dataset.model,
+      accuracy: tr.querySelector('[data-testid=accuracy]')?.textContent ?? null,
+      fatal: tr.querySelector('[data-testid=fatal]')?.textContent ?? null,
+      reproduced: tr.querySelector('[data-testid=reproduced]')?.textContent ?? null,
+      best: tr.classList.contains('best'),
+    })),
+  );
+}
+
+before(async () => {
+  dist = distDir();
+  server = await startServer(dist);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('#/sweep shows every model with its accuracy, and reproduces every trace', async () => {
+  const expected = expectedModels();
+  assert.equal(expected.size, 15, 'the published sweeps hold 15 models');
+  const { page, problems } = await openPage(browser);
+  await page.goto(`${server.url}#/sweep`);
+  await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
+  const rows = await matrixRows(page);
+  assert.deepEqual(rows.map((r) => r.model).sort(), [...expected.keys()].sort());
+  for (const row of rows) {
+    const want = expected.get(row.model);
+    if (want.accuracy === null) {
+      assert.match(row.fatal ?? '', /Every call failed/, `${row.model} is shown as failed`);
+      assert.equal(row.accuracy, null, `${row.model} shows no accuracy`);
+    } else {
+      assert.equal(row.accuracy, want.accuracy, `accuracy of ${row.model}`);
+    }
+  }
+  assert.equal(rows.filter((r) => r.best).length, 1, 'exactly one best model');
+
+  // The worker re-verifies all traces in the background.
+  const status = page.locator('[data-testid=reproduce-status]');
+  await page.waitForSelector('[data-testid=reproduce-status][data-state=done]', { timeout: 180_000 });
+  const total = [...expected.values()].reduce((n, m) => n + m.traces, 0);
+  assert.equal(Number(await status.getAttribute('data-traces')), total);
+  assert.equal(Number(await status.getAttribute('data-agree')), total);
+  assert.equal(await status.getAttribute('data-rows-checked'), await status.getAttribute('data-rows-reproduced'));
+  for (const row of await matrixRows(page)) {
+    const n = expected.get(row.model).traces;
+    assert.match(row.reproduced, new RegExp(`^${n}/${n} ✓$`), `reproduction of ${row.model}`);
+  }
+  assert.deepEqual(problems, [], 'no console errors');
+  await page.close();
+});
+
+test('routes, sorting and filtering live in the URL', async () => {
+  const { page, problems } = await openPage(browser);
+  await page.goto(server.url);
+  await page.waitForFunction(() => location.hash === '#/sweep');
+  await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
+
+  await page.click('th button[data-sort=cost]');
+  await page.waitForFunction(() => location.hash === '#/sweep?sort=cost');
+  assert.match(await page.textContent('th[aria-sort=ascending]'), /\$\/query ▲/);
+  await page.click('th button[data-sort=cost]');
+  await page.waitForFunction(() => location.hash === '#/sweep?sort=cost&dir=desc');
+
+  await page.selectOption('[data-testid=platform-filter]', 'fireworks');
+  await page.waitForFunction(() => location.hash.includes('platform=fireworks'));
+  assert.equal((await matrixRows(page)).length, 5);
+
+  // A shared link restores the state.
+  await page.goto(`${server.url}#/sweep?platform=baseten&sort=latency_p50`);
+  await page.reload();
+  await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
+  assert.equal((await matrixRows(page)).length, 10);
+  assert.match(await page.textContent('th[aria-sort=ascending]'), /Latency p50/);
+
+  await page.goto(`${server.url}#/no-such-view`);
+  await page.waitForSelector('[data-testid=not-found]');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a missing data file is named, and the other file still shows', async () => {
+  const broken = await startServer(dist, { missing: ['data/fireworks_sweep_v2.json'] });
+  try {
+    const { page } = await openPage(browser);
+    await page.goto(`${broken.url}#/sweep`);
+    const error = await page.waitForSelector('[data-testid=load-error]');
+    assert.match(await error.textContent(), /fireworks_sweep_v2\.json: HTTP 404/);
+    await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
+    assert.equal((await matrixRows(page)).length, 10);
+    await page.close();
+  } finally {
+    await broken.close();
+  }
+});
