@@ -7,6 +7,7 @@ use crate::data::provide_published_sweeps;
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
 use crate::views::not_found::NotFound;
+use crate::views::sweep::reproduce::use_reproducing;
 use crate::views::sweep::SweepView;
 
 /// Public source of the published data (the original benchmark, pinned commit).
@@ -18,6 +19,7 @@ pub fn App() -> impl IntoView {
     let router = use_hash_location();
     provide_published_sweeps();
     use_sql_worker();
+    use_reproducing();
 
     // Only the target decides which view is mounted; query changes stay inside the view.
     let target = Memo::new(move |_| router.location.get().target);

@@ -7,7 +7,6 @@ pub mod matrix;
 pub mod reproduce;
 pub mod table;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -17,8 +16,8 @@ use crate::data::use_published_sweeps;
 use crate::router::use_hash_location;
 use crate::sql_worker::use_sql_worker;
 use matrix::SweepMatrix;
-use reproduce::{reproduce_all, ReproduceProgress, ReproduceStatus};
-use table::{platforms, rows_from_sweeps, Column, PlatformFilter, Reproduction, Sort};
+use reproduce::{reproduce_all, use_reproducing, ReproduceStatus, Reproducing};
+use table::{platforms, rows_from_sweeps, Column, PlatformFilter, Sort};
 
 #[component]
 pub fn SweepView() -> impl IntoView {
@@ -29,8 +28,12 @@ pub fn SweepView() -> impl IntoView {
     let query = Memo::new(move |_| router.location.get().query);
     let sort = Memo::new(move |_| Sort::from_query(&query.get()));
     let filter = Memo::new(move |_| PlatformFilter::from_query(&query.get()));
-    let reproduction = RwSignal::new(HashMap::<String, Reproduction>::new());
-    let progress = RwSignal::new(ReproduceProgress::default());
+    // Page-wide, so leaving the view and coming back neither loses nor repeats the work.
+    let Reproducing {
+        by_row: reproduction,
+        progress,
+        started,
+    } = use_reproducing();
 
     // The sweeps that loaded, once every file has settled (loaded or failed).
     let loaded = move || -> Option<Vec<(&'static str, Arc<SweepFile>)>> {
@@ -61,16 +64,13 @@ pub fn SweepView() -> impl IntoView {
 
     // Once the sweeps are in, re-verify them in the worker (after the first render:
     // the matrix never waits for SQLite or Chinook).
-    Effect::new(move |started: Option<bool>| {
-        if started == Some(true) {
-            return true;
+    Effect::new(move |_| {
+        if started.get_untracked() {
+            return;
         }
-        match loaded() {
-            Some(list) if !list.is_empty() => {
-                leptos::task::spawn_local(reproduce_all(worker, list, reproduction, progress));
-                true
-            }
-            _ => false,
+        if let Some(list) = loaded().filter(|l| !l.is_empty()) {
+            started.set(true);
+            leptos::task::spawn_local(reproduce_all(worker, list, reproduction, progress));
         }
     });
 

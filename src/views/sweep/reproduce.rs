@@ -31,6 +31,29 @@ pub struct ReproduceProgress {
     pub finished: bool,
 }
 
+/// The page's re-verification state, shared through context.
+#[derive(Clone, Copy)]
+pub struct Reproducing {
+    /// Per matrix row key.
+    pub by_row: RwSignal<HashMap<String, Reproduction>>,
+    pub progress: RwSignal<ReproduceProgress>,
+    /// Set when the work has been handed to the worker (it runs once per page).
+    pub started: RwSignal<bool>,
+}
+
+/// The page's re-verification state (created on first use).
+pub fn use_reproducing() -> Reproducing {
+    use_context::<Reproducing>().unwrap_or_else(|| {
+        let r = Reproducing {
+            by_row: RwSignal::new(HashMap::new()),
+            progress: RwSignal::new(ReproduceProgress::default()),
+            started: RwSignal::new(false),
+        };
+        provide_context(r);
+        r
+    })
+}
+
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
