@@ -4,6 +4,7 @@
 
 pub mod agent;
 pub mod catalog;
+pub mod demo;
 pub mod digest;
 #[cfg(feature = "sqlite")]
 pub mod exec;
