@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::data::provide_published_sweeps;
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
+use crate::views::live::LiveView;
 use crate::views::not_found::NotFound;
 use crate::views::sweep::reproduce::use_reproducing;
 use crate::views::sweep::SweepView;
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
         <main id="main">
             {move || match target.get() {
                 Target::View(Route::Sweep) | Target::Redirect(Route::Sweep) => view! { <SweepView /> }.into_any(),
+                Target::View(Route::Live) | Target::Redirect(Route::Live) => view! { <LiveView /> }.into_any(),
                 Target::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
             }}
         </main>

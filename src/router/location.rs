@@ -9,16 +9,19 @@ use std::fmt;
 pub enum Route {
     /// The sweep matrix.
     Sweep,
+    /// The live demo and comparison tool.
+    Live,
 }
 
 impl Route {
     /// Every view, in nav order.
-    pub const ALL: [Route; 1] = [Route::Sweep];
+    pub const ALL: [Route; 2] = [Route::Sweep, Route::Live];
 
     /// The path inside the hash (`sweep` for `#/sweep`).
     pub fn path(self) -> &'static str {
         match self {
             Route::Sweep => "sweep",
+            Route::Live => "live",
         }
     }
 
@@ -26,6 +29,7 @@ impl Route {
     pub fn title(self) -> &'static str {
         match self {
             Route::Sweep => "Model sweep",
+            Route::Live => "Live demo",
         }
     }
 

@@ -2,5 +2,6 @@
 //! [`crate::router::Route::ALL`]; each renders from shared data and computes
 //! nothing a core function could.
 
+pub mod live;
 pub mod not_found;
 pub mod sweep;

@@ -81,6 +81,16 @@ impl BoundKey {
     pub fn scrub(&self, text: &str) -> String {
         crate::live::request::scrub(text, &self.secret)
     }
+
+    /// The advisory check of this key for `endpoint` (see [`check_key`]).
+    pub fn check(&self, endpoint: &Endpoint) -> KeyCheck {
+        check_key(endpoint, &self.secret)
+    }
+
+    /// Removes the key from every server-provided text of a call record.
+    pub fn scrub_record(&self, record: &mut crate::live::stream::CallRecord) {
+        record.scrub(&self.secret);
+    }
 }
 
 /// The key for a request to `endpoint`, if the user gave one for that host.
@@ -311,6 +321,14 @@ mod tests {
             key.scrub("Invalid key fw_secret_value."),
             "Invalid key <redacted>."
         );
+        let mut m = crate::live::stream::CallMachine::new(0.0);
+        m.headers(1.0, 401, |_| None);
+        m.body(2.0, br#"{"error":{"message":"bad key fw_secret_value"}}"#);
+        m.end(3.0, true);
+        let mut rec = m.finish();
+        key.scrub_record(&mut rec);
+        let msg = rec.error_message.unwrap();
+        assert!(msg.contains("bad key <redacted>"), "{msg}");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! reason, and that reason is named per side; the volume is an input, not a
 //! constant; months are a twelfth of a 365-day year, so 12 × monthly = annual.
 
-use super::side::Cost;
+use super::side::{Cost, SideReport};
 
 /// Days in a year.
 pub const DAYS_PER_YEAR: f64 = 365.0;
@@ -42,6 +42,29 @@ pub struct SideInput {
     pub cost: Result<Cost, String>,
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
+}
+
+impl SideInput {
+    /// A finished side: its cost, unless the run failed at the transport (its cost
+    /// would cover a broken run) or has no cost (the reason is kept).
+    pub fn from_report(label: &str, report: &SideReport) -> SideInput {
+        let cost = if report.outcome.is_transport_failure() {
+            Err(format!("the run failed ({})", report.outcome.label()))
+        } else {
+            report.cost.ok_or_else(|| {
+                report
+                    .cost_missing
+                    .clone()
+                    .unwrap_or_else(|| "no cost".to_string())
+            })
+        };
+        SideInput {
+            label: label.to_string(),
+            cost,
+            prompt_tokens: report.prompt_tokens,
+            completion_tokens: report.completion_tokens,
+        }
+    }
 }
 
 /// A per-query cost projected over time.
@@ -247,6 +270,38 @@ mod tests {
             "the working side still gets its reference"
         );
         assert_eq!(one.vs_gpt[0], None);
+    }
+
+    #[test]
+    fn inputs_from_reports() {
+        use crate::demo::advice::Advice;
+        use crate::demo::Level;
+        use crate::outcome::Outcome;
+        let report = |outcome, cost: Option<f64>, missing: Option<&str>| SideReport {
+            outcome,
+            ttft_ms: None,
+            latency_ms: None,
+            latency_with_retries_ms: None,
+            prompt_tokens: Some(10),
+            completion_tokens: Some(2),
+            cost: cost.map(|usd| Cost { usd, source: PriceSource::Published }),
+            cost_missing: missing.map(str::to_string),
+            calls: 1,
+            repairs: 0,
+            http_attempts: 1,
+            verdict: None,
+            advice: Advice { level: Level::Ok, headline: String::new(), detail: String::new() },
+        };
+        let cases = [
+            (report(Outcome::Correct, Some(0.5), None), Ok(0.5)),
+            (report(Outcome::WrongRows, Some(0.5), None), Ok(0.5)),
+            (report(Outcome::Answered, None, Some("no rate known")), Err("no rate known".to_string())),
+            (report(Outcome::RateLimited, Some(0.5), None), Err("the run failed (rate limited (429))".to_string())),
+        ];
+        for (r, want) in cases {
+            let got = SideInput::from_report("A", &r).cost.map(|c| c.usd);
+            assert_eq!(got, want, "{:?}", r.outcome);
+        }
     }
 
     #[test]

@@ -63,6 +63,32 @@ impl Cost {
     }
 }
 
+/// Rates a user typed for a custom endpoint (USD per million tokens): both empty is
+/// "no rate", otherwise both must be non-negative numbers.
+pub fn user_pricing(input: &str, output: &str) -> Result<Option<Pricing>, String> {
+    let parse = |what: &str, text: &str| -> Result<f64, String> {
+        let v: f64 = text
+            .trim()
+            .trim_start_matches('$')
+            .parse()
+            .map_err(|_| format!("the {what} rate {:?} is not a number", text.trim()))?;
+        if v.is_finite() && v >= 0.0 {
+            Ok(v)
+        } else {
+            Err(format!("the {what} rate must be zero or more"))
+        }
+    };
+    match (input.trim().is_empty(), output.trim().is_empty()) {
+        (true, true) => Ok(None),
+        (false, false) => Ok(Some(Pricing {
+            input: parse("input", input)?,
+            output: parse("output", output)?,
+            source: PriceSource::UserEntered,
+        })),
+        _ => Err("enter both rates (input and output), or neither".to_string()),
+    }
+}
+
 /// Where a side ran, for advice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SideContext<'a> {
@@ -463,6 +489,33 @@ mod tests {
             Some("no reply, nothing billed")
         );
         assert_eq!(rep.advice.headline, "No response from inference.baseten.co");
+    }
+
+    #[test]
+    fn typed_rates() {
+        let user = |i, o| {
+            Ok(Some(Pricing {
+                input: i,
+                output: o,
+                source: PriceSource::UserEntered,
+            }))
+        };
+        let cases: [(&str, &str, Result<Option<Pricing>, &str>); 7] = [
+            ("", " ", Ok(None)),
+            ("0.5", "1.5", user(0.5, 1.5)),
+            (" $0.95 ", "4", user(0.95, 4.0)),
+            ("0", "0", user(0.0, 0.0)),
+            ("1", "", Err("enter both rates")),
+            ("abc", "1", Err("the input rate \"abc\" is not a number")),
+            ("1", "-2", Err("must be zero or more")),
+        ];
+        for (i, o, want) in cases {
+            match (user_pricing(i, o), want) {
+                (Ok(got), Ok(want)) => assert_eq!(got, want, "{i:?} {o:?}"),
+                (Err(e), Err(needle)) => assert!(e.contains(needle), "{i:?} {o:?}: {e}"),
+                (got, want) => panic!("{i:?} {o:?}: got {got:?}, want {want:?}"),
+            }
+        }
     }
 
     #[test]
