@@ -262,9 +262,9 @@ fn DoneView(done: SideDone) -> impl IntoView {
     });
     let verdict = r.verdict.map(|ok| {
         let (class, text) = if ok {
-            ("ok", "✓ matches the gold answer")
+            ("ok", "Verdict: ✓ matches the gold answer")
         } else {
-            ("bad", "✗ does not match the gold answer")
+            ("bad", "Verdict: ✗ does not match the gold answer")
         };
         view! { <p class=format!("verdict {class}") data-testid="verdict" data-match=ok.to_string()>{text}</p> }
     });
@@ -319,7 +319,7 @@ pub fn SideConfig(side: SideSlot, models: Signal<Option<Vec<(String, String)>>>)
                 placeholder="model id"
                 spellcheck="false"
                 prop:value=move || slot.model.get()
-                on:change=move |ev| slot.model.set(event_target_value(&ev).trim().to_string())
+                on:input=move |ev| slot.model.set(event_target_value(&ev))
             />
         }
         .into_any(),
