@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 use sqlsweep_core::agent::Strategy;
-use sqlsweep_core::demo::probe::{should_continue, summarize, ProbeRun, LATENCY_TARGET_MS, PROBE_RUNS};
+use sqlsweep_core::demo::probe::{
+    should_continue, summarize, ProbeRun, LATENCY_TARGET_MS, PROBE_RUNS,
+};
 
 use super::activity::Activity;
 use super::driver::{run_agent, RunHooks, RunSpec, RunStop};

@@ -3,10 +3,15 @@
 //! The projection is core's `demo::scale::compare`.
 
 use leptos::prelude::*;
-use sqlsweep_core::demo::scale::{compare, usd, Comparison, Headline, Projection, ScaleAssumptions, DAYS_PER_MONTH};
+use sqlsweep_core::demo::scale::{
+    compare, usd, Comparison, Headline, Projection, ScaleAssumptions, DAYS_PER_MONTH,
+};
 
 use super::side::SideSlot;
 use crate::format::thousands;
+
+/// A table row: its name and the figure it shows.
+type Row = (&'static str, fn(&Projection) -> f64);
 
 /// A figure, or "N/A" (the reason is in the headline).
 fn cell(p: &Result<Projection, String>, f: fn(&Projection) -> f64) -> String {
@@ -53,7 +58,7 @@ pub fn CostAtScale(a: SideSlot, b: SideSlot) -> impl IntoView {
                 format!("⚠ Cannot compare — {}", why.join("; "))
             }
         };
-        let rows: [(&str, fn(&Projection) -> f64); 5] = [
+        let rows: [Row; 5] = [
             ("Per query", |p| p.per_query),
             ("Per day", |p| p.daily),
             ("Per month", |p| p.monthly),

@@ -107,7 +107,10 @@ impl LiveSettings {
             ProviderChoice::Custom => {
                 let base = self.custom_base.get();
                 if base.trim().is_empty() {
-                    return Err("enter the base URL of the custom endpoint (e.g. http://127.0.0.1:8000/v1)".into());
+                    return Err(
+                        "enter the base URL of the custom endpoint (e.g. http://127.0.0.1:8000/v1)"
+                            .into(),
+                    );
                 }
                 Endpoint::custom(&base).map_err(|e| format!("custom endpoint: {e}"))
             }
@@ -135,9 +138,10 @@ impl LiveSettings {
         match self.choice.get() {
             ProviderChoice::Baseten => Ok(catalog::price_for(&Platform::Baseten, model)),
             ProviderChoice::Fireworks => Ok(catalog::price_for(&Platform::Fireworks, model)),
-            ProviderChoice::Custom => {
-                user_pricing(&self.custom_input_rate.get(), &self.custom_output_rate.get())
-            }
+            ProviderChoice::Custom => user_pricing(
+                &self.custom_input_rate.get(),
+                &self.custom_output_rate.get(),
+            ),
         }
     }
 }
@@ -181,10 +185,13 @@ pub fn KeyBar(settings: LiveSettings) -> impl IntoView {
             }
         }
         if settings.key.get_untracked().is_none() {
-            let stored = session_storage()
-                .and_then(|s| s.get_item(SESSION_STORAGE_ITEM).ok().flatten());
+            let stored =
+                session_storage().and_then(|s| s.get_item(SESSION_STORAGE_ITEM).ok().flatten());
             if let Some(text) = stored {
-                match host.as_deref().and_then(|h| restore_session_entry(&text, h)) {
+                match host
+                    .as_deref()
+                    .and_then(|h| restore_session_entry(&text, h))
+                {
                     Some(k) => {
                         settings.key.set(Some(k));
                         settings.remember.set(true);

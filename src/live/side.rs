@@ -38,7 +38,10 @@ pub struct SideDone {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
     Idle,
-    Running { since_ms: f64, call: u32 },
+    Running {
+        since_ms: f64,
+        call: u32,
+    },
     Done(Box<SideDone>),
     /// The run could not finish (a driver error); the text says why.
     Broken(String),
@@ -414,7 +417,8 @@ pub fn SidePanel(side: SideSlot) -> impl IntoView {
             }
         })
     };
-    let body = move || match slot.phase.get() {
+    let body = move || {
+        match slot.phase.get() {
         Phase::Done(done) => {
             let done = *done;
             let rows = done
@@ -429,6 +433,7 @@ pub fn SidePanel(side: SideSlot) -> impl IntoView {
                 .into_any(),
         ),
         _ => None,
+    }
     };
     view! {
         <section class="card terminal" data-testid=format!("side-{name}") data-state=state aria-live="polite">

@@ -82,16 +82,12 @@ impl ProbeSummary {
 }
 
 fn ms(v: f64) -> String {
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}{out} ms", if n < 0 { "-" } else { "" })
+    let n = v.round();
+    let sign = if n < 0.0 { "-" } else { "" };
+    format!(
+        "{sign}{} ms",
+        super::display::group_thousands(n.abs() as u128)
+    )
 }
 
 /// Summarises the runs so far against `target_ms`.

@@ -175,14 +175,7 @@ pub fn usd(v: f64) -> String {
     }
     let cents = (v.abs() * 100.0).round() as u128;
     let (whole, frac) = (cents / 100, cents % 100);
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = super::display::group_thousands(whole);
     format!("{minus}${grouped}.{frac:02}")
 }
 
@@ -284,19 +277,32 @@ mod tests {
             latency_with_retries_ms: None,
             prompt_tokens: Some(10),
             completion_tokens: Some(2),
-            cost: cost.map(|usd| Cost { usd, source: PriceSource::Published }),
+            cost: cost.map(|usd| Cost {
+                usd,
+                source: PriceSource::Published,
+            }),
             cost_missing: missing.map(str::to_string),
             calls: 1,
             repairs: 0,
             http_attempts: 1,
             verdict: None,
-            advice: Advice { level: Level::Ok, headline: String::new(), detail: String::new() },
+            advice: Advice {
+                level: Level::Ok,
+                headline: String::new(),
+                detail: String::new(),
+            },
         };
         let cases = [
             (report(Outcome::Correct, Some(0.5), None), Ok(0.5)),
             (report(Outcome::WrongRows, Some(0.5), None), Ok(0.5)),
-            (report(Outcome::Answered, None, Some("no rate known")), Err("no rate known".to_string())),
-            (report(Outcome::RateLimited, Some(0.5), None), Err("the run failed (rate limited (429))".to_string())),
+            (
+                report(Outcome::Answered, None, Some("no rate known")),
+                Err("no rate known".to_string()),
+            ),
+            (
+                report(Outcome::RateLimited, Some(0.5), None),
+                Err("the run failed (rate limited (429))".to_string()),
+            ),
         ];
         for (r, want) in cases {
             let got = SideInput::from_report("A", &r).cost.map(|c| c.usd);
