@@ -12,8 +12,8 @@ use super::activity::Activity;
 use super::driver::{run_agent, RunHooks, RunSpec, RunStop};
 use super::outcome_slug;
 use super::transport::Cancel;
-use crate::format::millis;
 use crate::sql_worker::SqlWorker;
+use sqlsweep_core::analysis::format::ms as millis;
 
 /// Builds the run for `(origin, model, strategy)` from the page's current settings,
 /// or says why it cannot run.

@@ -8,7 +8,7 @@ use sqlsweep_core::demo::scale::{
 };
 
 use super::side::SideSlot;
-use crate::format::thousands;
+use sqlsweep_core::analysis::format::thousands;
 
 /// A table row: its name and the figure it shows.
 type Row = (&'static str, fn(&Projection) -> f64);

@@ -22,19 +22,6 @@ pub fn picker_label(id: &str, question: &str) -> String {
     }
 }
 
-/// `1234567` → `1,234,567`.
-pub fn group_thousands(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The first rows of a result, as display strings, and what is not shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowsPreview {
@@ -127,18 +114,6 @@ mod tests {
             let got = picker_label(id, q);
             assert_eq!(got, want, "{id}");
             assert!(got.chars().count() <= LABEL_MAX_CHARS, "{got}");
-        }
-    }
-
-    #[test]
-    fn thousands() {
-        for (n, want) in [
-            (0, "0"),
-            (999, "999"),
-            (1000, "1,000"),
-            (1_234_567, "1,234,567"),
-        ] {
-            assert_eq!(group_thousands(n), want);
         }
     }
 
