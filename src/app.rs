@@ -10,6 +10,7 @@ use crate::sql_worker::use_sql_worker;
 use crate::views::cost::CostView;
 use crate::views::insights::InsightsView;
 use crate::views::latency::LatencyView;
+use crate::views::live::LiveView;
 use crate::views::not_found::NotFound;
 use crate::views::overview::OverviewView;
 use crate::views::platforms::PlatformsView;
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                 Target::View(Route::Latency) | Target::Redirect(Route::Latency) => view! { <LatencyView /> }.into_any(),
                 Target::View(Route::Quality) | Target::Redirect(Route::Quality) => view! { <QualityView /> }.into_any(),
                 Target::View(Route::Roadmap) | Target::Redirect(Route::Roadmap) => view! { <RoadmapView /> }.into_any(),
+                Target::View(Route::Live) | Target::Redirect(Route::Live) => view! { <LiveView /> }.into_any(),
                 Target::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
             }}
         </main>

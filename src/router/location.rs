@@ -23,11 +23,13 @@ pub enum Route {
     Quality,
     /// Roadmap and the limitations found in the data.
     Roadmap,
+    /// The live demo and comparison tool.
+    Live,
 }
 
 impl Route {
     /// Every view, in nav order.
-    pub const ALL: [Route; 8] = [
+    pub const ALL: [Route; 9] = [
         Route::Overview,
         Route::Sweep,
         Route::Platforms,
@@ -35,6 +37,7 @@ impl Route {
         Route::Insights,
         Route::Latency,
         Route::Quality,
+        Route::Live,
         Route::Roadmap,
     ];
 
@@ -49,6 +52,7 @@ impl Route {
             Route::Latency => "latency",
             Route::Quality => "quality",
             Route::Roadmap => "roadmap",
+            Route::Live => "live",
         }
     }
 
@@ -63,6 +67,7 @@ impl Route {
             Route::Latency => "Latency",
             Route::Quality => "Quality",
             Route::Roadmap => "Roadmap",
+            Route::Live => "Live demo",
         }
     }
 

@@ -8,6 +8,7 @@ pub mod cost;
 pub mod figures;
 pub mod insights;
 pub mod latency;
+pub mod live;
 pub mod not_found;
 pub mod overview;
 pub mod platforms;
