@@ -146,7 +146,7 @@ fn Tile(test_id: &'static str, title: Signal<String>, children: Children) -> imp
     }
 }
 
-fn record<'a>(f: &'a Figures, i: usize) -> &'a Record {
+fn record(f: &Figures, i: usize) -> &Record {
     &f.loaded.records[i]
 }
 
