@@ -3,9 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::data::{provide_published_sweeps, provide_sweep_library};
+use crate::data::{provide_published_files, provide_published_sweeps, provide_sweep_library};
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
+use crate::views::cost::CostView;
+use crate::views::insights::InsightsView;
+use crate::views::latency::LatencyView;
 use crate::views::not_found::NotFound;
 use crate::views::overview::OverviewView;
 use crate::views::platforms::PlatformsView;
@@ -21,6 +24,7 @@ pub fn App() -> impl IntoView {
     let router = use_hash_location();
     provide_published_sweeps();
     provide_sweep_library();
+    provide_published_files();
     use_sql_worker();
     use_reproducing();
 
@@ -59,6 +63,9 @@ pub fn App() -> impl IntoView {
                 Target::View(Route::Overview) | Target::Redirect(Route::Overview) => view! { <OverviewView /> }.into_any(),
                 Target::View(Route::Sweep) | Target::Redirect(Route::Sweep) => view! { <SweepView /> }.into_any(),
                 Target::View(Route::Platforms) | Target::Redirect(Route::Platforms) => view! { <PlatformsView /> }.into_any(),
+                Target::View(Route::Cost) | Target::Redirect(Route::Cost) => view! { <CostView /> }.into_any(),
+                Target::View(Route::Insights) | Target::Redirect(Route::Insights) => view! { <InsightsView /> }.into_any(),
+                Target::View(Route::Latency) | Target::Redirect(Route::Latency) => view! { <LatencyView /> }.into_any(),
                 Target::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
             }}
         </main>

@@ -13,11 +13,24 @@ pub enum Route {
     Sweep,
     /// The platform cards and the best-vs-best table.
     Platforms,
+    /// Cost explorer: volume, cost matrix, build vs buy.
+    Cost,
+    /// Inference insights: Q1–Q7 and the long-form sections.
+    Insights,
+    /// Latency under load and the sequential runs.
+    Latency,
 }
 
 impl Route {
     /// Every view, in nav order.
-    pub const ALL: [Route; 3] = [Route::Overview, Route::Sweep, Route::Platforms];
+    pub const ALL: [Route; 6] = [
+        Route::Overview,
+        Route::Sweep,
+        Route::Platforms,
+        Route::Cost,
+        Route::Insights,
+        Route::Latency,
+    ];
 
     /// The path inside the hash (`sweep` for `#/sweep`; empty for the home view).
     pub fn path(self) -> &'static str {
@@ -25,6 +38,9 @@ impl Route {
             Route::Overview => "",
             Route::Sweep => "sweep",
             Route::Platforms => "platforms",
+            Route::Cost => "cost",
+            Route::Insights => "insights",
+            Route::Latency => "latency",
         }
     }
 
@@ -34,6 +50,9 @@ impl Route {
             Route::Overview => "Overview",
             Route::Sweep => "Model sweep",
             Route::Platforms => "Platforms",
+            Route::Cost => "Cost",
+            Route::Insights => "Insights",
+            Route::Latency => "Latency",
         }
     }
 
@@ -311,6 +330,14 @@ mod tests {
             &[("sort", "cost_per_query:desc")],
             "#/sweep?sort=cost_per_query:desc",
         );
+        check(
+            "#/cost?volume=90000",
+            View(Route::Cost),
+            &[("volume", "90000")],
+            "#/cost?volume=90000",
+        );
+        check("#/insights", View(Route::Insights), &[], "#/insights");
+        check("#/latency/", View(Route::Latency), &[], "#/latency");
         check("#/nope", NotFound("nope".into()), &[], "#/nope");
         check("#/mod%20el", NotFound("mod el".into()), &[], "#/mod%20el");
     }

@@ -3,6 +3,11 @@
 //! nothing a core function could.
 
 pub mod loaded;
+pub mod assumptions;
+pub mod cost;
+pub mod figures;
+pub mod insights;
+pub mod latency;
 pub mod not_found;
 pub mod overview;
 pub mod platforms;
