@@ -44,7 +44,13 @@ pub fn to_query(q: Query, a: &Assumptions) -> Query {
 }
 
 /// The views whose figures rest on the assumptions.
-pub const VIEWS_WITH_ASSUMPTIONS: [Route; 3] = [Route::Cost, Route::Insights, Route::Latency];
+pub const VIEWS_WITH_ASSUMPTIONS: [Route; 5] = [
+    Route::Overview,
+    Route::Platforms,
+    Route::Cost,
+    Route::Insights,
+    Route::Latency,
+];
 
 /// A link to `route` carrying the assumptions of `a` that differ from the defaults.
 pub fn href_with(route: Route, a: &Assumptions) -> String {
@@ -185,7 +191,7 @@ pub fn AssumptionsPanel(
                     let links = VIEWS_WITH_ASSUMPTIONS
                         .into_iter()
                         .filter(|r| here != Target::View(*r))
-                        .map(|r| view! { " " <a href=href_with(r, &a) data-testid=format!("with-assumptions-{}", r.path())>{r.title()}</a> })
+                        .map(|r| view! { " " <a href=href_with(r, &a) data-testid=format!("with-assumptions-{}", if r == Route::HOME { "overview" } else { r.path() })>{r.title()}</a> })
                         .collect_view();
                     view! { <p class="note" data-testid="assumption-links">"The same assumptions on:" {links}</p> }
                 })

@@ -11,7 +11,8 @@ use sqlsweep_core::analysis::overview::{overview, pipeline_evidence, Overview};
 use sqlsweep_core::analysis::records::Record;
 
 use crate::router::{use_hash_location, HashLocation, Route};
-use crate::views::loaded::{assumptions_from_query, use_loaded, LoadErrors, Loaded};
+use crate::views::assumptions::from_query as assumptions_from_query;
+use crate::views::loaded::{use_loaded, LoadErrors, Loaded};
 use architecture::Architecture;
 use steps::Step;
 
@@ -146,7 +147,7 @@ fn Tile(test_id: &'static str, title: Signal<String>, children: Children) -> imp
     }
 }
 
-fn record<'a>(f: &'a Figures, i: usize) -> &'a Record {
+fn record(f: &Figures, i: usize) -> &Record {
     &f.loaded.records[i]
 }
 

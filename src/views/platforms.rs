@@ -14,7 +14,8 @@ use sqlsweep_core::analysis::records::{platform_slug, sweep_label, Record};
 use sqlsweep_core::sweep::Platform;
 
 use crate::router::use_hash_location;
-use crate::views::loaded::{assumptions_from_query, use_loaded, LoadErrors, Loaded};
+use crate::views::assumptions::from_query as assumptions_from_query;
+use crate::views::loaded::{use_loaded, LoadErrors, Loaded};
 
 /// The URL key and value of the honest variant.
 const FATAL_KEY: &str = "fatal";

@@ -9,9 +9,9 @@ use sqlsweep_core::analysis::overview::PipelineEvidence;
 use super::steps::Step;
 
 /// Node geometry in the SVG's user units.
-const BOX_W: f64 = 138.0;
+const BOX_W: f64 = 150.0;
 const BOX_H: f64 = 64.0;
-const GAP: f64 = 22.0;
+const GAP: f64 = 20.0;
 const TOP_Y: f64 = 24.0;
 const REPAIR_Y: f64 = 168.0;
 const LEFT: f64 = 6.0;
