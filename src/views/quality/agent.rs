@@ -266,17 +266,19 @@ pub fn Baseline(data: Memo<Option<QualityData>>) -> impl IntoView {
         data.with(|d| {
             let d = d.as_ref()?;
             let b = d.page.baseline.as_ref()?;
-            let who = match (&b.model, &b.approach) {
-                (Some(m), Some(a)) => format!("{a} ({m})"),
-                (Some(m), None) => m.clone(),
-                (None, Some(a)) => a.clone(),
-                (None, None) => "The customer's prompt".into(),
-            };
-            Some(format!(
-                "{who}: {} right, {}. Read from {BASELINE_FILE}.",
+            let mut parts = Vec::new();
+            if let Some(a) = &b.approach {
+                parts.push(format!("Prompt: {a}."));
+            }
+            if let Some(m) = &b.model {
+                parts.push(format!("Model: {m}."));
+            }
+            parts.push(format!(
+                "Score: {}, {}, read from {BASELINE_FILE}.",
                 fraction(b.score.correct, b.score.total),
                 d.page.baseline_accuracy().unwrap_or_default()
-            ))
+            ));
+            Some(parts.join(" "))
         })
     };
     let paired = move || {
