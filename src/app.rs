@@ -3,11 +3,16 @@
 
 use leptos::prelude::*;
 
-use crate::data::provide_published_sweeps;
+use crate::data::{provide_published_files, provide_published_sweeps, provide_sweep_library};
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
+use crate::views::cost::CostView;
+use crate::views::insights::InsightsView;
+use crate::views::latency::LatencyView;
 use crate::views::live::LiveView;
 use crate::views::not_found::NotFound;
+use crate::views::overview::OverviewView;
+use crate::views::platforms::PlatformsView;
 use crate::views::sweep::reproduce::use_reproducing;
 use crate::views::sweep::SweepView;
 
@@ -19,6 +24,8 @@ const DATA_SOURCE: &str =
 pub fn App() -> impl IntoView {
     let router = use_hash_location();
     provide_published_sweeps();
+    provide_sweep_library();
+    provide_published_files();
     use_sql_worker();
     use_reproducing();
 
@@ -54,7 +61,12 @@ pub fn App() -> impl IntoView {
         </header>
         <main id="main">
             {move || match target.get() {
+                Target::View(Route::Overview) | Target::Redirect(Route::Overview) => view! { <OverviewView /> }.into_any(),
                 Target::View(Route::Sweep) | Target::Redirect(Route::Sweep) => view! { <SweepView /> }.into_any(),
+                Target::View(Route::Platforms) | Target::Redirect(Route::Platforms) => view! { <PlatformsView /> }.into_any(),
+                Target::View(Route::Cost) | Target::Redirect(Route::Cost) => view! { <CostView /> }.into_any(),
+                Target::View(Route::Insights) | Target::Redirect(Route::Insights) => view! { <InsightsView /> }.into_any(),
+                Target::View(Route::Latency) | Target::Redirect(Route::Latency) => view! { <LatencyView /> }.into_any(),
                 Target::View(Route::Live) | Target::Redirect(Route::Live) => view! { <LiveView /> }.into_any(),
                 Target::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
             }}

@@ -2,6 +2,14 @@
 //! [`crate::router::Route::ALL`]; each renders from shared data and computes
 //! nothing a core function could.
 
+pub mod loaded;
+pub mod assumptions;
+pub mod cost;
+pub mod figures;
+pub mod insights;
+pub mod latency;
 pub mod live;
 pub mod not_found;
+pub mod overview;
+pub mod platforms;
 pub mod sweep;
