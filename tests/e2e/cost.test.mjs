@@ -218,6 +218,11 @@ test('#/cost fits a phone screen', async () => {
   const { page, problems } = await open('#/cost', 380);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  // Nothing in the view sticks out (wide tables scroll inside their frames).
+  const outside = await page.evaluate(() => [...document.querySelectorAll('main section *')]
+    .filter((e) => !e.closest('.table-wrap') && e.getBoundingClientRect().right > window.innerWidth + 1)
+    .map((e) => `${e.tagName}.${e.className}`));
+  assert.deepEqual(outside, []);
   // The wide table scrolls inside its own focusable region.
   assert.equal(await page.locator('.table-wrap[role=region]').first().getAttribute('tabindex'), '0');
   assert.deepEqual(problems, []);

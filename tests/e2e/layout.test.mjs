@@ -89,7 +89,7 @@ test('keyboard: skip link first, focus visible, views reachable from the nav', a
   await page.evaluate(() => document.activeElement.blur());
   await page.goto(`${server.url}#/sweep`);
   await settle(page);
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 40; i++) {
     await page.keyboard.press('Tab');
     if (await page.evaluate(() => document.activeElement.getAttribute('href') === '#/roadmap')) break;
   }

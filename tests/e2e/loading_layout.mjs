@@ -5,18 +5,29 @@ import { openPage } from './browser.mjs';
 
 const DELAY_MS = 3000;
 
-/** Cumulative layout shift (visible viewport) of the page so far. */
+/**
+ * Cumulative layout shift (visible viewport) caused inside the view: shifts whose
+ * moved elements lie in `main section`. (The shell's own shifts — the header — are
+ * the layout audit's business, not this view's.)
+ */
 const cls = (page) =>
   page.evaluate(() => new Promise((resolve) => {
     let total = 0;
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+      for (const e of list.getEntries()) {
+        const inView = (e.sources ?? []).some((s) => s.node?.closest?.('main section'));
+        if (!e.hadRecentInput && inView) total += e.value;
+      }
     }).observe({ type: 'layout-shift', buffered: true });
     setTimeout(() => resolve(total), 300);
   }));
 
+/** Section headings, by their offset from the top of the view. */
 const headings = (page) =>
-  page.$$eval('main h2', (hs) => hs.map((h) => [h.textContent, Math.round(h.getBoundingClientRect().top + window.scrollY)]));
+  page.$$eval('main section h2', (hs) => {
+    const top = document.querySelector('main section').getBoundingClientRect().top;
+    return hs.map((h) => [h.textContent, Math.round(h.getBoundingClientRect().top - top)]);
+  });
 
 /**
  * Opens `url` with every data file delayed, waits for `ready` (a selector true once the
