@@ -101,8 +101,9 @@ pub fn LiveView() -> impl IntoView {
         now
     });
 
-    // The URL follows the settings (never the key).
-    Effect::new(move |_| {
+    // The URL follows the settings (never the key) once the user changes one: opening
+    // `#/live` keeps its address (the defaults need no spelling out).
+    Effect::new(move |first_run_done: Option<bool>| {
         let choice = settings.choice.get();
         let base = settings.custom_base.get();
         let q = router
@@ -120,9 +121,10 @@ pub fn LiveView() -> impl IntoView {
             .with("b", Some(&b.model.get()))
             .with("bs", Some(b.strategy.get().short_name()))
             .with("q", Some(&qid.get()));
-        if q != router.location.get_untracked().query {
+        if first_run_done.is_some() && q != router.location.get_untracked().query {
             router.replace_query(q);
         }
+        true
     });
 
     // Chinook and the gold set come from the worker (started here if not yet).
