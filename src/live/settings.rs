@@ -309,6 +309,7 @@ pub fn KeyBar(settings: LiveSettings) -> impl IntoView {
                         type="password"
                         node_ref=input
                         data-testid="api-key"
+                        data-no-url=""
                         autocomplete="off"
                         spellcheck="false"
                         on:input=on_key
@@ -319,7 +320,7 @@ pub fn KeyBar(settings: LiveSettings) -> impl IntoView {
                     {move || host.get().unwrap_or_else(|| "no valid endpoint".into())}
                 </span>
                 <label class="field check">
-                    <input type="checkbox" data-testid="remember-key" prop:checked=move || settings.remember.get() on:change=on_remember />
+                    <input type="checkbox" data-testid="remember-key" data-no-url="" prop:checked=move || settings.remember.get() on:change=on_remember />
                     " keep for this tab (sessionStorage)"
                 </label>
                 <label class="field timeout">
