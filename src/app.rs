@@ -3,11 +3,17 @@
 
 use leptos::prelude::*;
 
+use crate::data::{provide_published_files, provide_published_sweeps, provide_sweep_library};
 use crate::components::import::LibraryPanel;
-use crate::data::{provide_published_sweeps, provide_sweep_library};
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
+use crate::views::cost::CostView;
+use crate::views::insights::InsightsView;
+use crate::views::latency::LatencyView;
+use crate::views::live::LiveView;
 use crate::views::not_found::NotFound;
+use crate::views::overview::OverviewView;
+use crate::views::platforms::PlatformsView;
 use crate::views::quality::QualityView;
 use crate::views::roadmap::RoadmapView;
 use crate::views::sweep::reproduce::use_reproducing;
@@ -34,6 +40,7 @@ pub fn App() -> impl IntoView {
     let router = use_hash_location();
     provide_published_sweeps();
     provide_sweep_library();
+    provide_published_files();
     use_sql_worker();
     use_reproducing();
 
@@ -71,9 +78,15 @@ pub fn App() -> impl IntoView {
         <LibraryPanel />
         <main id="main" tabindex="-1">
             {move || match target.get() {
+                Target::View(Route::Overview) | Target::Redirect(Route::Overview) => view! { <OverviewView /> }.into_any(),
                 Target::View(Route::Sweep) | Target::Redirect(Route::Sweep) => view! { <SweepView /> }.into_any(),
+                Target::View(Route::Platforms) | Target::Redirect(Route::Platforms) => view! { <PlatformsView /> }.into_any(),
+                Target::View(Route::Cost) | Target::Redirect(Route::Cost) => view! { <CostView /> }.into_any(),
+                Target::View(Route::Insights) | Target::Redirect(Route::Insights) => view! { <InsightsView /> }.into_any(),
+                Target::View(Route::Latency) | Target::Redirect(Route::Latency) => view! { <LatencyView /> }.into_any(),
                 Target::View(Route::Quality) | Target::Redirect(Route::Quality) => view! { <QualityView /> }.into_any(),
                 Target::View(Route::Roadmap) | Target::Redirect(Route::Roadmap) => view! { <RoadmapView /> }.into_any(),
+                Target::View(Route::Live) | Target::Redirect(Route::Live) => view! { <LiveView /> }.into_any(),
                 Target::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
             }}
         </main>

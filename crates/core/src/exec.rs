@@ -270,6 +270,27 @@ impl GuardedDb {
         })
     }
 
+    /// The database's schema (tables, columns, foreign keys) as the agent shows it to
+    /// a model, read through the same guard as any query.
+    pub fn schema(&self) -> Result<crate::agent::SchemaInfo, ExecError> {
+        self.arm(&Limits::default());
+        crate::agent::schema::read_schema(&self.conn).map_err(|e| self.classify(e))
+    }
+
+    /// Resets the refusal slot and the budget for the next statement.
+    fn arm(&self, limits: &Limits) {
+        if let Ok(mut slot) = self.refused.lock() {
+            *slot = None;
+        }
+        self.budget.ticks.store(0, Ordering::Relaxed);
+        self.budget.tripped.store(false, Ordering::Relaxed);
+        self.budget.stopped.store(false, Ordering::Relaxed);
+        self.budget.max_ticks.store(
+            limits.max_vm_steps / PROGRESS_GRANULARITY,
+            Ordering::Relaxed,
+        );
+    }
+
     /// Installs (or with `None` removes) the caller's stop check for later queries.
     pub fn set_stop_check(&self, check: Option<StopCheck>) {
         if let Ok(mut slot) = self.budget.stop_check.lock() {
@@ -288,17 +309,7 @@ impl GuardedDb {
         sql: &str,
         limits: &Limits,
     ) -> Result<(ResultSet, ExecStats), ExecError> {
-        if let Ok(mut slot) = self.refused.lock() {
-            *slot = None;
-        }
-        self.budget.ticks.store(0, Ordering::Relaxed);
-        self.budget.tripped.store(false, Ordering::Relaxed);
-        self.budget.stopped.store(false, Ordering::Relaxed);
-        self.budget.max_ticks.store(
-            limits.max_vm_steps / PROGRESS_GRANULARITY,
-            Ordering::Relaxed,
-        );
-
+        self.arm(limits);
         let mut stmt = self.conn.prepare(sql).map_err(|e| self.classify(e))?;
         if !stmt.readonly() {
             return Err(ExecError::Refused(format!(
@@ -759,5 +770,20 @@ mod tests {
             Err(e) => panic!("{e}"),
             Ok(_) => panic!("opened a missing file"),
         }
+    }
+
+    #[test]
+    fn reads_the_schema_through_the_guard() {
+        let d = db();
+        let schema = d.schema().expect("schema");
+        assert_eq!(schema.table_names(), ["t"]);
+        let cols: Vec<&str> = schema.tables[0]
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(cols, ["id", "name", "price", "data"]);
+        // The guard is armed again for the next query.
+        assert!(d.run("SELECT count(*) FROM t", &Limits::default()).is_ok());
     }
 }

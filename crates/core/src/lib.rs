@@ -5,6 +5,7 @@
 pub mod agent;
 pub mod analysis;
 pub mod catalog;
+pub mod demo;
 pub mod digest;
 pub mod engine;
 pub mod exchange;

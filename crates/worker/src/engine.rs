@@ -2,6 +2,7 @@
 //! connection and the gold set, runs SQL under the guard, and re-verifies sweeps
 //! with the same core code as `sqlsweep verify`.
 
+use sqlsweep_core::agent::SchemaInfo;
 use sqlsweep_core::exec::{GuardedDb, Limits};
 use sqlsweep_core::gold::GoldSet;
 use sqlsweep_core::sweep::SweepFile;
@@ -73,6 +74,20 @@ impl Engine {
         self.db()?.run(sql, &limits).map_err(|e| e.to_string())
     }
 
+    /// The database's schema, as the agent shows it to a model.
+    pub fn schema(&self) -> Result<SchemaInfo, String> {
+        self.db()?
+            .schema()
+            .map_err(|e| format!("reading the schema: {e}"))
+    }
+
+    /// The gold questions opened with the database.
+    pub fn gold(&self) -> Result<GoldSet, String> {
+        self.gold
+            .clone()
+            .ok_or_else(|| "the gold set is not loaded".to_string())
+    }
+
     /// Re-verifies every trace of `sweep` against the database and the gold set.
     pub fn verify(&self, sweep: &SweepFile) -> Result<VerifyReport, String> {
         let gold = self.gold.as_ref().ok_or("the gold set is not loaded")?;
@@ -139,6 +154,20 @@ mod tests {
         check_sql(&e, "SELECT TrackId FROM Track", None, Ok((3503, false)));
         check_sql(&e, "DROP TABLE Track", None, Err("DROP"));
         check_sql(&e, "SELECT * FROM NoSuchTable", None, Err("NoSuchTable"));
+    }
+
+    #[test]
+    fn describes_schema_and_gold() {
+        let e = opened();
+        let schema = e.schema().expect("schema");
+        assert_eq!(schema.tables.len(), 11, "Chinook has 11 tables");
+        assert!(schema.table("InvoiceLine").is_some());
+        let gold = e.gold().expect("gold");
+        assert_eq!(gold.len(), 25);
+        assert!(gold.get("q_001").is_some());
+        let closed = Engine::new();
+        assert!(closed.schema().unwrap_err().contains("not open"));
+        assert!(closed.gold().unwrap_err().contains("not loaded"));
     }
 
     #[test]

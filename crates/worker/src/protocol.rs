@@ -6,6 +6,8 @@
 //! [`Reply::Ready`] (id [`READY_ID`]) once it listens; the page sends nothing before.
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use sqlsweep_core::agent::SchemaInfo;
+use sqlsweep_core::gold::GoldSet;
 use sqlsweep_core::sweep::SweepFile;
 use sqlsweep_core::value::ResultSet;
 use sqlsweep_core::verify::VerifyReport;
@@ -32,6 +34,10 @@ pub enum Request {
     /// Re-execute and re-score every trace of a sweep (as `sqlsweep verify` does).
     /// The page sends one model at a time so results arrive as they are ready.
     Verify { sweep: Box<SweepFile> },
+    /// The database's schema (what the agent shows a model; the live demo's schema view).
+    Schema,
+    /// The gold questions the worker opened (the live demo's question picker and verdicts).
+    Gold,
 }
 
 /// What the worker answers.
@@ -49,6 +55,10 @@ pub enum Reply {
         report: VerifyReport,
         elapsed_ms: f64,
     },
+    /// Answer to [`Request::Schema`].
+    Schema { schema: SchemaInfo },
+    /// Answer to [`Request::Gold`].
+    Gold { gold: GoldSet },
     /// The request failed; the text says what and why (never contains a key).
     Failed { error: String },
 }
@@ -158,6 +168,25 @@ mod tests {
             Reply::Verified {
                 report,
                 elapsed_ms: 10.0,
+            },
+        );
+        check_round_trip(6, Request::Schema);
+        check_round_trip(7, Request::Gold);
+        check_round_trip(
+            8,
+            Reply::Schema {
+                schema: SchemaInfo {
+                    tables: vec![sqlsweep_core::agent::TableInfo {
+                        name: "Artist".into(),
+                        ..Default::default()
+                    }],
+                },
+            },
+        );
+        check_round_trip(
+            9,
+            Reply::Gold {
+                gold: GoldSet::default(),
             },
         );
         check_round_trip(

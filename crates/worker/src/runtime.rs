@@ -88,6 +88,14 @@ async fn handle(engine: &mut Engine, request: Request) -> Reply {
             },
             Err(error) => Reply::Failed { error },
         },
+        Request::Schema => match engine.schema() {
+            Ok(schema) => Reply::Schema { schema },
+            Err(error) => Reply::Failed { error },
+        },
+        Request::Gold => match engine.gold() {
+            Ok(gold) => Reply::Gold { gold },
+            Err(error) => Reply::Failed { error },
+        },
         Request::Verify { sweep } => match engine.verify(&sweep) {
             Ok(report) => Reply::Verified {
                 report,

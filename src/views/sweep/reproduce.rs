@@ -2,7 +2,7 @@
 //! to be re-executed and re-scored (the same core code as `sqlsweep verify`), and
 //! the status line that reports how far it got and how long it took.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -28,7 +28,7 @@ pub struct ReproduceProgress {
     pub failures: u32,
     /// Wall time from the first request to the last reply (worker start-up included).
     pub wall_ms: Option<f64>,
-    /// When the first request was sent (page clock), for `wall_ms`.
+    /// When the first request was made (`performance.now()`).
     pub started_ms: Option<f64>,
     /// Time the worker spent verifying (sum of its own measurements).
     pub verify_ms: f64,
@@ -80,13 +80,12 @@ impl ReproduceProgress {
 /// The page's re-verification state, shared through context.
 #[derive(Clone, Copy)]
 pub struct Reproducing {
-    /// Per matrix row key.
+    /// Per record key.
     pub by_row: RwSignal<ReproductionMap>,
     pub progress: RwSignal<ReproduceProgress>,
-    /// The record keys handed to the worker so far, per library entry id: each sweep
-    /// is checked once per page, a sweep added later when it arrives, and a sweep
-    /// whose keys shifted (another one was removed) again.
-    pub queued: RwSignal<HashMap<usize, Vec<String>>>,
+    /// Records handed to the worker (each is checked once per page; a sweep
+    /// imported later joins when it arrives).
+    pub submitted: RwSignal<HashSet<String>>,
 }
 
 /// The page's re-verification state (created on first use).
@@ -95,24 +94,11 @@ pub fn use_reproducing() -> Reproducing {
         let r = Reproducing {
             by_row: RwSignal::new(ReproductionMap::new()),
             progress: RwSignal::new(ReproduceProgress::default()),
-            queued: RwSignal::new(HashMap::new()),
+            submitted: RwSignal::new(HashSet::new()),
         };
         provide_context(r);
         r
     })
-}
-
-/// The library entries (id, record keys of its models) that still need checking:
-/// never queued, or queued under other keys.
-pub fn to_queue(
-    entries: &[(usize, Vec<String>)],
-    queued: &HashMap<usize, Vec<String>>,
-) -> Vec<usize> {
-    entries
-        .iter()
-        .filter(|(id, keys)| queued.get(id) != Some(keys))
-        .map(|(id, _)| *id)
-        .collect()
 }
 
 /// A wait the user sits through, in seconds: 4132 ms → "4.1 s".
@@ -126,9 +112,11 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Re-verifies the model run behind every record of `records` (built from `sweeps`,
-/// in that order; a subset when only some sweeps are new), one request per model so
-/// rows fill in as results arrive. Adds to the progress of earlier calls.
+/// Re-verifies the model run behind every record of `records` (a batch of the
+/// records built from `sweeps`, in that order), one request per model so rows fill
+/// in as results arrive. Batches may overlap (an import while the published files
+/// are being checked): the progress adds up across them and is finished when every
+/// model handed over so far is done.
 pub async fn reproduce_all(
     worker: SqlWorker,
     sweeps: Vec<Arc<SweepFile>>,
@@ -136,17 +124,25 @@ pub async fn reproduce_all(
     reproduction: RwSignal<ReproductionMap>,
     progress: RwSignal<ReproduceProgress>,
 ) {
-    let started = now_ms();
+    if records.is_empty() {
+        return;
+    }
+    let now = now_ms();
     progress.try_update(|p| {
         p.models_total += records.len() as u32;
         p.finished = false;
-        p.started_ms.get_or_insert(started);
+        p.started_ms.get_or_insert(now);
     });
     for record in &records {
         let Some((sweep, run)) = sweeps
             .get(record.sweep_index)
             .and_then(|s| s.models.get(record.run_index).map(|r| (s, r)))
         else {
+            finish_one(
+                progress,
+                &Reproduction::Failed("no such model in the sweep".into()),
+                0.0,
+            );
             continue;
         };
         {
@@ -184,28 +180,33 @@ pub async fn reproduce_all(
                 ),
                 Err(e) => (Reproduction::Failed(e), 0.0),
             };
-            progress.try_update(|p| {
-                p.models_done += 1;
-                p.verify_ms += verify_ms;
-                match &result {
-                    Reproduction::Done(c, _) => {
-                        p.traces += c.traces;
-                        p.scores_agree += c.scores_agree;
-                        p.rows_checked += c.rows_checked;
-                        p.rows_reproduced += c.rows_reproduced;
-                        p.errors_checked += c.errors_checked;
-                        p.errors_reproduced += c.errors_reproduced;
-                    }
-                    _ => p.failures += 1,
-                }
-            });
+            finish_one(progress, &result, verify_ms);
             reproduction.try_update(|m| m.insert(record.key.clone(), result));
         }
     }
-    let end = now_ms();
+}
+
+/// Counts one model's result into the progress; the last one finishes it.
+fn finish_one(progress: RwSignal<ReproduceProgress>, result: &Reproduction, verify_ms: f64) {
+    let now = now_ms();
     progress.try_update(|p| {
-        p.wall_ms = Some(end - p.started_ms.unwrap_or(started));
-        p.finished = p.models_done >= p.models_total;
+        p.models_done += 1;
+        p.verify_ms += verify_ms;
+        match result {
+            Reproduction::Done(c, _) => {
+                p.traces += c.traces;
+                p.scores_agree += c.scores_agree;
+                p.rows_checked += c.rows_checked;
+                p.rows_reproduced += c.rows_reproduced;
+                p.errors_checked += c.errors_checked;
+                p.errors_reproduced += c.errors_reproduced;
+            }
+            _ => p.failures += 1,
+        }
+        if p.models_done >= p.models_total {
+            p.finished = true;
+            p.wall_ms = p.started_ms.map(|s| now - s);
+        }
     });
 }
 
@@ -277,33 +278,6 @@ pub fn ReproduceStatus(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn queues_new_and_shifted_sweeps() {
-        let keys = |ks: &[&str]| ks.iter().map(|k| k.to_string()).collect::<Vec<_>>();
-        let queued: HashMap<usize, Vec<String>> =
-            [(0, keys(&["baseten/a"])), (2, keys(&["baseten/a#2"]))].into();
-        let cases: Vec<(Vec<(usize, Vec<String>)>, Vec<usize>)> = vec![
-            (vec![(0, keys(&["baseten/a"]))], vec![]),
-            (
-                vec![
-                    (0, keys(&["baseten/a"])),
-                    (2, keys(&["baseten/a#2"])),
-                    (3, keys(&["x/y"])),
-                ],
-                vec![3],
-            ),
-            // Entry 1 was removed before 2 was added... and 2's keys shifted.
-            (
-                vec![(0, keys(&["baseten/a"])), (2, keys(&["baseten/a#3"]))],
-                vec![2],
-            ),
-            (vec![], vec![]),
-        ];
-        for (entries, want) in cases {
-            assert_eq!(to_queue(&entries, &queued), want, "{entries:?}");
-        }
-    }
 
     fn check(p: ReproduceProgress, worker_failed: bool, expected: ReproduceState) {
         assert_eq!(

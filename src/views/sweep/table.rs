@@ -1,15 +1,16 @@
 //! The matrix's UI state on top of core's `analysis::matrix`: the columns shown (the
 //! core's sortable figures plus "Reproduced in your browser", which only the page
-//! knows), the sort and platform filter as read from and written to the URL, and the
-//! order when sorting by reproduction. No DOM here, so it is tested natively.
+//! knows), the sort and platform filter as read from and written to the URL, the
+//! order when sorting by reproduction, and the two models of the paired test
+//! (`a=…&b=…`). No DOM here, so it is tested natively.
 
+use sqlsweep_core::exchange::table::Table;
 use std::collections::HashMap;
 
 use sqlsweep_core::analysis::matrix::{matrix, winner, Direction, Sort, SortKey};
 use sqlsweep_core::analysis::records::{filtered, PlatformFilter, Record};
+use sqlsweep_core::sweep::Platform;
 use sqlsweep_core::verify::{Disagreement, ModelVerify};
-
-use sqlsweep_core::exchange::Table;
 
 use crate::router::Query;
 
@@ -22,6 +23,8 @@ pub enum Reproduction {
     /// The core's per-model counts and what disagreed.
     Done(ModelVerify, Vec<Disagreement>),
     Failed(String),
+    /// A run made in this browser: its SQL already ran in the worker.
+    RanHere,
 }
 
 impl Reproduction {
@@ -295,6 +298,7 @@ pub fn csv_table(records: &[Record], rows: &[usize], reproduction: &Reproduction
         let reproduced = match reproduction.get(&r.key) {
             Some(Reproduction::Done(c, _)) => format!("{}/{}", c.scores_agree, c.traces),
             Some(Reproduction::Failed(e)) => format!("not run: {e}"),
+            Some(Reproduction::RanHere) => "ran in this browser".to_string(),
             Some(Reproduction::Pending) | None => String::new(),
         };
         let estimate = match (fatal, s.cost_per_query_usd) {
@@ -329,6 +333,42 @@ pub fn csv_table(records: &[Record], rows: &[usize], reproduction: &Reproduction
         ]);
     }
     t
+}
+
+/// URL keys of the paired test's two models.
+pub const MODEL_A_KEY: &str = "a";
+pub const MODEL_B_KEY: &str = "b";
+
+/// Distinct platforms among `records`, in first-seen order (the filter's options).
+pub fn platforms(records: &[Record]) -> Vec<Platform> {
+    let mut out: Vec<Platform> = Vec::new();
+    for r in records {
+        if !out.contains(&r.platform) {
+            out.push(r.platform.clone());
+        }
+    }
+    out
+}
+
+/// The record a URL key (`a=baseten/openai/gpt-oss-120b`) names.
+pub fn record_by_key(records: &[Record], key: &str) -> Option<usize> {
+    records.iter().position(|r| r.key == key)
+}
+
+/// The two models of the paired test: those the URL names, else the winner of
+/// the whole matrix and the next model in its default order that did not fail
+/// every call ("is the best really better than the runner-up?").
+pub fn paired_selection(q: &Query, records: &[Record]) -> (Option<usize>, Option<usize>) {
+    let named = |key: &str| q.get(key).and_then(|k| record_by_key(records, k));
+    let view = matrix(records, &PlatformFilter::All, Sort::default());
+    let a = named(MODEL_A_KEY).or(view.winner);
+    let b = named(MODEL_B_KEY).or_else(|| {
+        view.rows
+            .iter()
+            .copied()
+            .find(|&i| Some(i) != a && !records[i].is_fatal())
+    });
+    (a, b)
 }
 
 #[cfg(test)]
@@ -381,41 +421,6 @@ mod tests {
             },
             vec![],
         )
-    }
-
-    #[test]
-    fn csv_of_the_rows_shown() {
-        let recs = fixture();
-        let mut rep = ReproductionMap::new();
-        rep.insert(recs[0].key.clone(), done(4, 4));
-        let shown = arrange(
-            &recs,
-            &PlatformFilter::Only(Platform::Fireworks),
-            MatrixSort::Default,
-            &rep,
-        );
-        let t = csv_table(&recs, &shown.rows, &rep);
-        t.check().unwrap();
-        let col = |name: &str| {
-            let i = t.headers.iter().position(|h| h == name).unwrap();
-            t.rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>()
-        };
-        assert_eq!(col("model"), ["fw/c", "fw/d"]);
-        assert_eq!(col("platform"), ["Fireworks", "Fireworks"]);
-        assert_eq!(col("correct"), ["2", "1"]);
-        assert_eq!(col("accuracy"), ["0.5", "0.25"]);
-        assert_eq!(col("cost_is_estimate"), ["", ""], "unpriced");
-        assert_eq!(col("reproduced_scores"), ["", ""]);
-        // 2/4: Wilson 15.0 %–85.0 %.
-        let lo: f64 = col("accuracy_wilson_lo")[0].parse().unwrap();
-        assert!((lo - 0.1500).abs() < 1e-3, "{lo}");
-        let all = arrange(&recs, &PlatformFilter::All, MatrixSort::Default, &rep);
-        let t = csv_table(&recs, &all.rows, &rep);
-        assert_eq!(t.rows[0][0], "bt/a");
-        assert_eq!(t.rows[0][16], "4/4");
-        let csv = t.to_csv().unwrap();
-        assert!(csv.starts_with("\u{FEFF}model,platform,sweep,"));
-        assert_eq!(csv.matches("\r\n").count(), 5);
     }
 
     fn check_sort_query(query: &str, expected: MatrixSort, error: bool, canonical: &str) {
@@ -597,5 +602,70 @@ mod tests {
                 "{q}"
             );
         }
+    }
+
+    fn check_pair(query: &str, expected: (Option<&str>, Option<&str>)) {
+        let recs = paired_fixture();
+        let (a, b) = paired_selection(&Query::parse(query), &recs);
+        let label = |i: Option<usize>| i.map(|i| recs[i].label.as_str());
+        assert_eq!((label(a), label(b)), expected, "{query}");
+    }
+
+    /// Three models: 2/2, 0/2 (every call failed), 1/2.
+    fn paired_fixture() -> Vec<Record> {
+        let trace = |q: &str, correct: bool, error: Option<&str>| Trace {
+            qid: q.into(),
+            correct,
+            error: error.map(Into::into),
+            ..Trace::default()
+        };
+        let run = |model: &str, traces: Vec<Trace>| ModelRun {
+            model: model.into(),
+            platform: Some(Platform::Baseten),
+            pricing: None,
+            traces,
+            recorded: None,
+        };
+        records(&[SweepFile {
+            schema: "sqlsweep.sweep".into(),
+            version: 1,
+            run: RunMeta::default(),
+            models: vec![
+                run(
+                    "x/best",
+                    vec![trace("q1", true, None), trace("q2", true, None)],
+                ),
+                run(
+                    "x/dead",
+                    vec![
+                        trace("q1", false, Some("503")),
+                        trace("q2", false, Some("503")),
+                    ],
+                ),
+                run(
+                    "x/half",
+                    vec![trace("q1", true, None), trace("q2", false, None)],
+                ),
+            ],
+        }])
+    }
+
+    #[test]
+    fn paired_defaults_and_url() {
+        check_pair("", (Some("best"), Some("half")));
+        check_pair("a=baseten/x/half", (Some("half"), Some("best")));
+        check_pair(
+            "a=baseten/x/half&b=baseten/x/dead",
+            (Some("half"), Some("dead")),
+        );
+        check_pair("b=unknown", (Some("best"), Some("half")));
+        assert_eq!(paired_selection(&Query::default(), &[]), (None, None));
+        let recs = fixture();
+        assert_eq!(
+            platforms(&recs),
+            vec![Platform::Baseten, Platform::Fireworks]
+        );
+        assert_eq!(record_by_key(&recs, "fireworks/fw/c"), Some(2));
+        assert_eq!(record_by_key(&recs, "nope"), None);
     }
 }
