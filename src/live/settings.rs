@@ -319,7 +319,7 @@ pub fn KeyBar(settings: LiveSettings) -> impl IntoView {
                     {move || host.get().unwrap_or_else(|| "no valid endpoint".into())}
                 </span>
                 <label class="field check">
-                    <input type="checkbox" data-testid="remember-key" prop:checked=move || settings.remember.get() on:change=on_remember />
+                    <input type="checkbox" data-testid="remember-key" data-no-url="" prop:checked=move || settings.remember.get() on:change=on_remember />
                     " keep for this tab (sessionStorage)"
                 </label>
                 <label class="field timeout">
@@ -330,6 +330,7 @@ pub fn KeyBar(settings: LiveSettings) -> impl IntoView {
                         max="600"
                         step="1"
                         data-testid="timeout"
+                        data-no-url=""
                         prop:value=move || settings.timeout_s.get().to_string()
                         on:change=move |ev| {
                             if let Ok(v) = event_target_value(&ev).parse::<f64>() {
