@@ -107,7 +107,7 @@ test('keyboard: skip link first, focus visible, views reachable from the nav', a
   await settle(page);
   await page.focus('[data-testid=question-card][data-qid=q_002]');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => location.hash === '#/live?q=q_002');
+  await page.waitForFunction(() => location.hash.startsWith('#/live?') && new URLSearchParams(location.hash.split('?')[1]).get('q') === 'q_002');
   assert.deepEqual(problems, []);
   await page.close();
 });
