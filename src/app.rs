@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::data::{provide_published_files, provide_published_sweeps, provide_sweep_library};
 use crate::components::import::LibraryPanel;
+use crate::data::{provide_published_files, provide_published_sweeps, provide_sweep_library};
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
 use crate::views::cost::CostView;

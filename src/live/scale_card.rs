@@ -8,6 +8,7 @@ use sqlsweep_core::demo::scale::{
 };
 
 use super::side::SideSlot;
+use crate::router::use_hash_location;
 use sqlsweep_core::analysis::format::thousands;
 
 /// A table row: its name and the figure it shows.
@@ -23,7 +24,20 @@ fn cell(p: &Result<Projection, String>, f: fn(&Projection) -> f64) -> String {
 
 #[component]
 pub fn CostAtScale(a: SideSlot, b: SideSlot) -> impl IntoView {
-    let volume = RwSignal::new(ScaleAssumptions::default().volume_per_day);
+    // The volume is view state: it lives in the URL (`volume=…`, the same key the
+    // cost views use), so a shared link keeps it; the default leaves no trace.
+    let router = use_hash_location();
+    let default = ScaleAssumptions::default().volume_per_day;
+    let volume = Memo::new(move |_| {
+        router
+            .location
+            .get()
+            .query
+            .get("volume")
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .unwrap_or(default)
+    });
     let comparison = Memo::new(move |_| -> Option<(Comparison, [String; 2])> {
         let (da, db) = (a.done()?, b.done()?);
         let assumptions = ScaleAssumptions {
@@ -123,7 +137,9 @@ pub fn CostAtScale(a: SideSlot, b: SideSlot) -> impl IntoView {
                     on:change=move |ev| {
                         if let Ok(v) = event_target_value(&ev).parse::<f64>() {
                             if v.is_finite() && v > 0.0 {
-                                volume.set(v);
+                                let value = (v != default).then(|| v.to_string());
+                                let q = router.location.get_untracked().query;
+                                router.replace_query(q.with("volume", value.as_deref()));
                             }
                         }
                     }

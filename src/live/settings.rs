@@ -331,6 +331,7 @@ pub fn KeyBar(settings: LiveSettings) -> impl IntoView {
                         max="600"
                         step="1"
                         data-testid="timeout"
+                        data-no-url=""
                         prop:value=move || settings.timeout_s.get().to_string()
                         on:change=move |ev| {
                             if let Ok(v) = event_target_value(&ev).parse::<f64>() {

@@ -30,8 +30,8 @@ use compare::{PairedComparison, Pick};
 use matrix::SweepMatrix;
 use reproduce::{reproduce_all, use_reproducing, ReproduceStatus, Reproducing};
 use table::{
-    arrange, csv_table, filter_from_query, filter_to_query, paired_selection, platforms, Column, MatrixSort,
-    Reproduction, MODEL_A_KEY, MODEL_B_KEY,
+    arrange, csv_table, filter_from_query, filter_to_query, paired_selection, platforms, Column,
+    MatrixSort, Reproduction, MODEL_A_KEY, MODEL_B_KEY,
 };
 
 #[component]

@@ -242,7 +242,7 @@ test('#/cost names a sweep file that failed to load and still prices the other',
 });
 
 
-test('#/cost reserves the space of its figures while the data loads', { todo: 'known failure after merging every view (issue 3): layout shift while data loads / nav reach; runs and reports, does not gate CI' }, async () => {
+test('#/cost reserves the space of its figures while the data loads', async () => {
   for (const width of [1280, 380]) {
     await assertStableWhileLoading(browser, `${server.url}#/cost`, '[data-testid=cost-matrix][aria-busy=false] tbody tr[data-model]', { width });
   }

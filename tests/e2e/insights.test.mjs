@@ -124,7 +124,7 @@ test('#/insights names a missing metadata file and still answers Q1–Q7', async
   await missing.close();
 });
 
-test('#/insights reserves the space of its figures while the data loads', { todo: 'known failure after merging every view (issue 3): layout shift while data loads / nav reach; runs and reports, does not gate CI' }, async () => {
+test('#/insights reserves the space of its figures while the data loads', async () => {
   for (const width of [1280, 380]) {
     await assertStableWhileLoading(browser, `${server.url}#/insights`, '[data-testid=insight-cards][aria-busy=false] [data-card]', { width });
   }

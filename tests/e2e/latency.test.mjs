@@ -156,7 +156,7 @@ test('#/latency names a corrupt or missing file and shows what did load', async 
   await broken.close();
 });
 
-test('#/latency reserves the space of its figures while the data loads', { todo: 'known failure after merging every view (issue 3): layout shift while data loads / nav reach; runs and reports, does not gate CI' }, async () => {
+test('#/latency reserves the space of its figures while the data loads', async () => {
   for (const width of [1280, 380]) {
     await assertStableWhileLoading(browser, `${server.url}#/latency`, '.sequential[aria-busy=false] [data-testid=seq-p50]', { width });
   }

@@ -66,11 +66,11 @@ test('#/quality: 25 question cards with the agent verdicts, the scores read from
   assert.ok(log.includes(`combined ${agent.combined}`));
   assert.deepEqual(await page.$$eval('[data-testid=miss]', (ms) => ms.map((m) => m.dataset.qid)), agent.misses);
 
-  // A card is a link into the live demo.
+  // A card is a link into the live demo, which opens on that question.
   await page.click('[data-testid=question-card][data-qid=s_014]');
-  // The live view adds its own state (provider, sides) to the query; the question is kept.
-  await page.waitForFunction(() => location.hash.startsWith('#/live?')
-    && new URLSearchParams(location.hash.slice(location.hash.indexOf('?') + 1)).get('q') === 's_014');
+  await page.waitForFunction(() => location.hash.startsWith('#/live?') && new URLSearchParams(location.hash.split('?')[1]).get('q') === 's_014');
+  // The live demo's question picker fills in once its gold set loads.
+  await page.waitForFunction(() => document.querySelector('main [data-testid=question]')?.value === 's_014');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -178,7 +178,7 @@ pub fn LibraryPanel() -> impl IntoView {
         let models: usize = e.iter().map(|x| x.sweep.models.len()).sum();
         let imported = e.iter().filter(|x| library.is_added(x.id)).count();
         if library.loading() && e.is_empty() {
-            "Loading the published sweeps…".to_string()
+            "loading…".to_string()
         } else {
             format!(
                 "{} {} loaded ({} models{})",

@@ -8,7 +8,6 @@
 //! ```
 
 use serde::Serialize;
-use serde_json::{json, Value};
 
 /// The format identifier of a view export.
 pub const VIEW_SCHEMA_ID: &str = "sqlsweep.view";
@@ -20,19 +19,28 @@ pub fn tool_version() -> String {
     format!("sqlsweep {}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The envelope, serialised in one pass (no intermediate `serde_json::Value`,
+/// which would add its own serializer to the page's wasm).
+#[derive(Serialize)]
+struct Envelope<'a, T: ?Sized> {
+    schema: &'static str,
+    version: u32,
+    view: &'a str,
+    tool: String,
+    data: &'a T,
+}
+
 /// `data` of view `view` wrapped in the envelope, as pretty JSON. Non-finite
 /// numbers become `null` (JSON has no NaN); a value serde cannot write (a map
 /// with non-string keys) is an error naming the view.
 pub fn view_json<T: Serialize + ?Sized>(view: &str, data: &T) -> Result<String, String> {
-    let data: Value = serde_json::to_value(data)
-        .map_err(|e| format!("the {view} view's data could not be written as JSON: {e}"))?;
-    let doc = json!({
-        "schema": VIEW_SCHEMA_ID,
-        "version": VIEW_SCHEMA_VERSION,
-        "view": view,
-        "tool": tool_version(),
-        "data": data,
-    });
+    let doc = Envelope {
+        schema: VIEW_SCHEMA_ID,
+        version: VIEW_SCHEMA_VERSION,
+        view,
+        tool: tool_version(),
+        data,
+    };
     serde_json::to_string_pretty(&doc)
         .map_err(|e| format!("the {view} view's data could not be written as JSON: {e}"))
 }
@@ -40,6 +48,8 @@ pub fn view_json<T: Serialize + ?Sized>(view: &str, data: &T) -> Result<String, 
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, HashMap};
+
+    use serde_json::{json, Value};
 
     use super::*;
     use crate::outcome::Outcome;
