@@ -1,6 +1,7 @@
 //! Helpers of the analysis golden tests: the published data loaded into the
 //! project's types, and the display forms the figures are compared in.
 
+use sqlsweep_core::analysis::format;
 use sqlsweep_core::analysis::records::{records, Record};
 use sqlsweep_core::gold::GoldSet;
 use sqlsweep_core::sweep::{self, SweepFile};
@@ -51,18 +52,5 @@ pub fn fixed(x: f64, dp: usize) -> String {
 
 /// `x` rounded half up to an integer with thousands separators ("31,427").
 pub fn thousands(x: f64) -> String {
-    let n = (x + 0.5).floor() as i64;
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    format::thousands((x + 0.5).floor() as i64)
 }
