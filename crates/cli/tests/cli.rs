@@ -10,39 +10,16 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::{reference, repo_root, text};
+
+/// A fresh, empty directory for this file's tests.
+fn temp_dir(name: &str) -> PathBuf {
+    common::temp_dir("cli", name)
+}
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sqlsweep"))
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn reference() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("SQLSWEEP_MIRROR").map(PathBuf::from),
-        Some(repo_root().join("../shared/reference")),
-    ];
-    let found = candidates
-        .into_iter()
-        .flatten()
-        .find(|d| d.join("Chinook.db").is_file());
-    if found.is_none() {
-        eprintln!("SKIPPED: reference data not found (set SQLSWEEP_MIRROR)");
-    }
-    found
-}
-
-/// A fresh, empty directory under the system temp dir.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sqlsweep-cli-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Parses `--json` output: one object per line.

@@ -15,22 +15,15 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use sqlsweep_fixture::{spawn_background, AnswerBook, BackgroundFixture, FixtureConfig};
 
-const KEY: &str = "sk-e2e-secret-0123456789";
+mod common;
+use common::{reference, text};
 
-fn reference() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let found = [
-        std::env::var_os("SQLSWEEP_MIRROR").map(PathBuf::from),
-        Some(root.join("../shared/reference")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|d| d.join("Chinook.db").is_file());
-    if found.is_none() {
-        eprintln!("SKIPPED: reference data not found (set SQLSWEEP_MIRROR)");
-    }
-    found
+/// A fresh, empty directory for this file's tests.
+fn temp_dir(name: &str) -> PathBuf {
+    common::temp_dir("run", name)
 }
+
+const KEY: &str = "sk-e2e-secret-0123456789";
 
 /// The data flags: Chinook and both gold files, explicitly.
 fn data_args(r: &Path) -> Vec<String> {
@@ -75,13 +68,6 @@ fn fixture(r: &Path) -> BackgroundFixture {
     .expect("fixture starts")
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sqlsweep-run-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn command(args: &[String]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sqlsweep"));
     cmd.args(args);
@@ -103,10 +89,6 @@ fn assert_clean(out: &Output) {
     let (o, e) = (text(&out.stdout), text(&out.stderr));
     assert!(!o.contains(KEY), "key in stdout: {o}");
     assert!(!e.contains(KEY), "key in stderr: {e}");
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn s(v: &[&str]) -> Vec<String> {

@@ -7,13 +7,12 @@
 //! [`GoldError`] naming the file, the JSON path and what was expected there.
 
 use std::collections::HashSet;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::digest::sha256_hex;
-use crate::json_rows::{from_records, path_string};
+use crate::json_rows::{deserialize_at, from_records, parse_file, JsonFault};
 use crate::value::ResultSet;
 
 /// One gold question.
@@ -44,25 +43,14 @@ pub struct GoldSet {
 }
 
 /// A gold file that could not be read, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("gold set {file}: at {path}: {message}")]
 pub struct GoldError {
     pub file: String,
     /// JSONPath-like location, `$` for the whole file.
     pub path: String,
     pub message: String,
 }
-
-impl fmt::Display for GoldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "gold set {}: at {}: {}",
-            self.file, self.path, self.message
-        )
-    }
-}
-
-impl std::error::Error for GoldError {}
 
 /// The published question format, as serde reads it.
 #[derive(Deserialize)]
@@ -86,9 +74,8 @@ impl GoldSet {
             path,
             message,
         };
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes); // tolerate a UTF-8 BOM
-        let value: Value = serde_json::from_slice(bytes)
-            .map_err(|e| err("$".into(), format!("not valid JSON: {e}")))?;
+        let fault = |f: JsonFault| err(f.path, f.message);
+        let value = parse_file(bytes).map_err(fault)?;
         if !value.is_array() {
             return Err(err(
                 "$".into(),
@@ -98,8 +85,7 @@ impl GoldSet {
                 ),
             ));
         }
-        let raw: Vec<PublishedQuestion> = serde_path_to_error::deserialize(value)
-            .map_err(|e| err(path_string(e.path()), e.inner().to_string()))?;
+        let raw: Vec<PublishedQuestion> = deserialize_at(value).map_err(fault)?;
 
         let mut seen = HashSet::new();
         let mut questions = Vec::with_capacity(raw.len());
@@ -123,7 +109,7 @@ impl GoldSet {
                 ));
             }
             let expected = from_records(&q.expected_result, &format!("$[{i}].expected_result"))
-                .map_err(|f| err(f.path, f.message))?;
+                .map_err(fault)?;
             questions.push(GoldQuestion {
                 id: q.id,
                 question: q.question,

@@ -45,6 +45,24 @@ pub fn from_records(records: &[Map<String, Value>], path: &str) -> Result<Result
     })
 }
 
+/// Reads a user-supplied JSON file into a value, tolerating a UTF-8 byte-order mark;
+/// bytes that are not JSON are a fault at `$`.
+pub fn parse_file(bytes: &[u8]) -> Result<Value, JsonFault> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    serde_json::from_slice(bytes).map_err(|e| JsonFault {
+        path: "$".into(),
+        message: format!("not valid JSON: {e}"),
+    })
+}
+
+/// Deserialises `value` into `T`; a mismatch is a fault at the offending value's path.
+pub fn deserialize_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, JsonFault> {
+    serde_path_to_error::deserialize(value).map_err(|e| JsonFault {
+        path: path_string(e.path()),
+        message: e.inner().to_string(),
+    })
+}
+
 /// Renders a `serde_path_to_error` path as `$.a[0].b`.
 pub fn path_string(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;

@@ -470,13 +470,8 @@ mod tests {
             (1, 1, 1, 0, 0, 0, vec![Rows]),
         );
         // Duplicate columns collapse to (first position, last value) before comparing and scoring.
-        let collapsed = rs(
-            &["Name", "n"],
-            vec![
-                vec![Text("b".into()), Integer(2)],
-                vec![Text("a".into()), Integer(1)],
-            ],
-        );
+        let mut collapsed = good.clone();
+        collapsed.rows[1][1] = Integer(1);
         check(
             trace("q1", Some("SELECT dup"), Some(collapsed), true, None),
             (1, 1, 1, 1, 0, 0, vec![]),

@@ -3,15 +3,15 @@
 //! machine with a scripted fake model and real (read-only) SQL execution.
 #![cfg(feature = "sqlite")]
 
-mod agent_support;
+mod support;
 
-use agent_support::{chinook, execute, gold_set, Gold};
 use sqlsweep_core::agent::schema::{compact, ddl, read_schema};
 use sqlsweep_core::agent::{
     trim_for_question, Agent, AgentResult, CallFailure, ChatRequest, Reply, Role, SchemaInfo, Step,
     Strategy, Turn,
 };
 use sqlsweep_core::outcome::Outcome;
+use support::agent::{chinook, execute, gold_set, Gold};
 
 fn schema() -> SchemaInfo {
     read_schema(&chinook()).expect("read Chinook schema")

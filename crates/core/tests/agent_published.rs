@@ -4,16 +4,17 @@
 //! recovers (and, re-run on Chinook, gets right).
 #![cfg(feature = "sqlite")]
 
-mod agent_support;
+mod support;
 
 use std::collections::BTreeMap;
 
-use agent_support::{chinook, execute, gold_set, reference_file, rows_from_json};
 use serde_json::Value;
 use sqlsweep_core::agent::{classify_published, classify_rows, extract_json_answer};
 use sqlsweep_core::outcome::Outcome;
 use sqlsweep_core::sweep::Trace;
 use sqlsweep_core::value::ResultSet;
+use support::agent::{chinook, execute, gold_set, rows_from_json};
+use support::reference_file;
 
 /// (model, trace) for every trace of a published sweep file, read field by field
 /// (the sweep loader is another module's job; this reads only what classification needs).

@@ -3,9 +3,8 @@
 //! `shared/spec/original-dashboard.md`), except where a deliberate fix changes it —
 //! each such difference is stated beside its assertion.
 
-mod analysis_support;
+mod support;
 
-use analysis_support::*;
 use sqlsweep_core::analysis::assumptions::Assumptions;
 use sqlsweep_core::analysis::cost::{build_vs_buy, cost_matrix, BuildOption};
 use sqlsweep_core::analysis::frontier::{frontier, Exclusion};
@@ -27,6 +26,7 @@ use sqlsweep_core::published::concurrency::ConcurrencyFile;
 use sqlsweep_core::published::models_meta::{ModelsMeta, Quantization};
 use sqlsweep_core::published::sequential::SequentialFile;
 use sqlsweep_core::sweep::Platform;
+use support::analysis::*;
 
 fn labels(recs: &[Record], ix: &[usize]) -> Vec<String> {
     ix.iter().map(|&i| recs[i].label.clone()).collect()

@@ -4,9 +4,8 @@
 //! the same records; the Quality page's texts and tables match the figures the
 //! golden tests pin.
 
-mod analysis_support;
+mod support;
 
-use analysis_support::*;
 use sqlsweep_core::analysis::quality_page::{quality_page, taxonomy_table, tier_table, Grouping};
 use sqlsweep_core::analysis::records::{records, sweep_label};
 use sqlsweep_core::exchange::combine::combine;
@@ -14,6 +13,7 @@ use sqlsweep_core::exchange::import::import;
 use sqlsweep_core::published::agent_eval::AgentEval;
 use sqlsweep_core::published::baseline::BaselineResults;
 use sqlsweep_core::sweep::{to_json, Source};
+use support::analysis::*;
 
 /// `Ok(models)` or `Err((JSON path, part of the message))`.
 type Expected = Result<usize, (&'static str, &'static str)>;

@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
-use sqlsweep_core::live::request::{self, AuthScheme, Endpoint, Provider};
+use sqlsweep_core::live::request::{self, Endpoint};
 use sqlsweep_core::live::retry::RetryPolicy;
 use sqlsweep_core::outcome::Outcome;
 
 use crate::http::{Clock, LiveCall, Timeouts, Transport};
+use crate::target::TargetArgs;
 
 /// Which provider's conventions (auth scheme, key variable, default base URL) apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -116,25 +117,11 @@ pub fn run(args: ProbeArgs) -> ExitCode {
 
 /// Endpoint and key from arguments and environment; errors name what is missing.
 fn prepare(args: &ProbeArgs) -> Result<(Endpoint, String), String> {
-    let mut endpoint = match (&args.base_url, args.provider) {
-        (Some(url), _) => Endpoint::custom(url).map_err(|e| format!("--base-url: {e}"))?,
-        (None, Some(ProviderArg::Fireworks)) => Endpoint::fireworks(),
-        (None, Some(ProviderArg::Baseten)) => Endpoint::baseten(),
-        (None, None) => return Err("give --base-url URL (or --provider fireworks|baseten)".into()),
-    };
-    let var = match args.provider {
-        Some(ProviderArg::Fireworks) => {
-            endpoint.provider = Provider::Fireworks;
-            endpoint.auth = AuthScheme::Bearer;
-            "FIREWORKS_API_KEY"
-        }
-        Some(ProviderArg::Baseten) => {
-            endpoint.provider = Provider::Baseten;
-            endpoint.auth = AuthScheme::ApiKey;
-            "BASETEN_API_KEY"
-        }
-        None => "SQLSWEEP_API_KEY",
-    };
+    let (endpoint, var) = TargetArgs {
+        base_url: args.base_url.clone(),
+        provider: args.provider,
+    }
+    .endpoint()?;
     let key = std::env::var(var).unwrap_or_default();
     if key.trim().is_empty() {
         return Err(format!("no API key: set {var}"));

@@ -2,19 +2,17 @@
 //! recorded rows are reproduced, re-scores against the gold set and compares with the
 //! recorded verdicts. Exit status 1 when anything disagrees or a file cannot be read.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use sqlsweep_core::exec::{GuardedDb, Limits};
-use sqlsweep_core::gold::GoldSet;
-use sqlsweep_core::manifest::Role;
 use sqlsweep_core::sweep;
 use sqlsweep_core::value::ResultSet;
 use sqlsweep_core::verify::{verify_sweep, SqlRunner, VerifyReport};
 
-use crate::data::DataPlan;
+use crate::inputs::DataArgs;
 
 /// Re-execute and re-score every trace of sweep files (ours or the original's format).
 #[derive(Debug, clap::Args)]
@@ -26,18 +24,8 @@ pub struct Args {
     /// rows_reproduced, disagreements, …)
     #[arg(long)]
     pub json: bool,
-    /// The SQLite database [default: Chinook.db through the data manifest]
-    #[arg(long, value_name = "PATH")]
-    pub db: Option<PathBuf>,
-    /// Gold question files, merged in order [default: the manifest's gold files]
-    #[arg(long, value_name = "FILE")]
-    pub gold: Vec<PathBuf>,
-    /// The data manifest [default: data/manifest.toml found by walking up]
-    #[arg(long, value_name = "PATH")]
-    pub manifest: Option<PathBuf>,
-    /// Mirror directory for data files [default: $SQLSWEEP_MIRROR or ../shared/reference]
-    #[arg(long, value_name = "DIR")]
-    pub mirror: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Wall-clock limit per query, in seconds, on top of the step budget (a sweep file
     /// is untrusted input; the slowest gold query takes about 0.1 s natively)
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
@@ -73,7 +61,8 @@ struct FileResult<'a> {
 }
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let (db_path, gold) = inputs(&args)?;
+    let db_path = args.data.db_path()?;
+    let gold = args.data.gold()?;
     let timeout = Duration::try_from_secs_f64(args.timeout)
         .ok()
         .filter(|t| !t.is_zero())
@@ -132,70 +121,6 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// The data plan, resolved the first time a default input is needed.
-struct LazyPlan<'a> {
-    args: &'a Args,
-    plan: Option<DataPlan>,
-}
-
-impl LazyPlan<'_> {
-    fn get(&mut self) -> Result<&DataPlan, String> {
-        if self.plan.is_none() {
-            self.plan = Some(DataPlan::resolve(
-                self.args.manifest.as_deref(),
-                None,
-                self.args.mirror.as_deref(),
-            )?);
-        }
-        self.plan
-            .as_ref()
-            .ok_or_else(|| "the data manifest could not be resolved".to_string())
-    }
-
-    /// Local paths of every manifest file with `role`, fetched and verified as needed.
-    fn files(&mut self, role: Role) -> Result<Vec<PathBuf>, String> {
-        let plan = self.get()?;
-        let paths = plan
-            .manifest
-            .with_role(role)
-            .map(|e| plan.ensure(e).map(|(p, _)| p))
-            .collect::<Result<Vec<_>, _>>()?;
-        if paths.is_empty() {
-            return Err(format!(
-                "the data manifest {} lists no {role:?} file",
-                plan.manifest_path.display()
-            ));
-        }
-        Ok(paths)
-    }
-}
-
-/// The database path and gold set: from the flags, else through the data manifest.
-fn inputs(args: &Args) -> Result<(PathBuf, GoldSet), String> {
-    let mut plan = LazyPlan { args, plan: None };
-    let db_path = match &args.db {
-        Some(p) => p.clone(),
-        None => plan.files(Role::Database)?.swap_remove(0),
-    };
-    let gold_paths = if args.gold.is_empty() {
-        plan.files(Role::Gold)?
-    } else {
-        args.gold.clone()
-    };
-    let sets = gold_paths
-        .iter()
-        .map(|p| read_gold(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    let gold = GoldSet::merge(sets).map_err(|e| e.to_string())?;
-    Ok((db_path, gold))
-}
-
-fn read_gold(path: &Path) -> Result<GoldSet, String> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| format!("gold set {name}: cannot read: {e}"))?;
-    GoldSet::from_json(&bytes, &name).map_err(|e| e.to_string())
 }
 
 fn print_human(file: &str, sweep: &sweep::SweepFile, r: &VerifyReport, seconds: f64) {

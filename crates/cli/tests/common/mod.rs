@@ -1,5 +1,8 @@
-//! Running the `sqlsweep` binary in tests, with key-hygiene checks on every run.
+//! What the CLI's end-to-end tests share: running `sqlsweep probe` with key-hygiene
+//! checks on every run, where the reference data is, scratch directories.
+#![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -47,4 +50,42 @@ pub fn probe(env: &[(&str, &str)], args: &[&str]) -> Run {
         }
     }
     run
+}
+
+/// The repository root (two levels above this crate).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The reference data folder (`$SQLSWEEP_MIRROR`, else `../shared/reference`), or
+/// `None` after saying the test skips.
+pub fn reference() -> Option<PathBuf> {
+    let found = [
+        std::env::var_os("SQLSWEEP_MIRROR").map(PathBuf::from),
+        Some(repo_root().join("../shared/reference")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|d| d.join("Chinook.db").is_file());
+    if found.is_none() {
+        eprintln!("SKIPPED: reference data not found (set SQLSWEEP_MIRROR)");
+    }
+    found
+}
+
+/// A fresh, empty directory under the system temp dir; `suite` keeps test files
+/// running at once apart.
+pub fn temp_dir(suite: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "sqlsweep-{suite}-test-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Process output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }

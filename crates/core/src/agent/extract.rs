@@ -14,6 +14,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::json_rows::kind_of;
+
 /// How the SQL was found (or why there is none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -106,7 +108,7 @@ pub fn extract_json_answer(content: &str) -> Extracted {
             fallback(&s, problem, had_think)
         }
         Ok(other) => {
-            let problem = format!("the reply is JSON {}, not an object", json_kind(&other));
+            let problem = format!("the reply is JSON {}, not an object", kind_of(&other));
             nothing(Extraction::Nothing, &problem, false, had_think)
         }
         Err(e) => {
@@ -186,17 +188,6 @@ fn nothing(how: Extraction, problem: &str, json_ok: bool, had_think: bool) -> Ex
     }
 }
 
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn from_object(
     obj: &Map<String, Value>,
     how: Extraction,
@@ -221,7 +212,7 @@ fn from_object(
             None,
             Some(format!(
                 "the \"sql\" field is {}, not a string",
-                json_kind(other)
+                kind_of(other)
             )),
         ),
         None => (

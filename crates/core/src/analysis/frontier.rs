@@ -180,14 +180,7 @@ mod tests {
                         (700, 100),
                         Some((0.06, 0.75, PUB)),
                     ), // 0.000117
-                    run(
-                        "a/best",
-                        Platform::Baseten,
-                        24,
-                        25,
-                        (763, 222),
-                        Some((0.1, 0.5, PUB)),
-                    ), // 0.000187
+                    model("a/best", GPT_OSS), // 0.000187
                     run(
                         "a/mid",
                         Platform::Baseten,
@@ -196,14 +189,7 @@ mod tests {
                         (617, 69),
                         Some((0.12, 2.2, PUB)),
                     ), // 0.000226, 64 %
-                    run(
-                        "a/free",
-                        Platform::Baseten,
-                        20,
-                        25,
-                        (670, 79),
-                        Some((0.0, 0.0, PUB)),
-                    ),
+                    model("a/free", PROMO_FREE),
                     run("a/none", Platform::Baseten, 20, 25, (670, 79), None),
                     fatal_run(
                         "a/dead",
@@ -217,30 +203,9 @@ mod tests {
                 "fw",
                 Platform::Fireworks,
                 vec![
-                    run(
-                        "f/k6",
-                        Platform::Fireworks,
-                        23,
-                        25,
-                        (692, 76),
-                        Some((0.95, 4.0, PUB)),
-                    ),
-                    run(
-                        "f/k5",
-                        Platform::Fireworks,
-                        23,
-                        25,
-                        (692, 73),
-                        Some((0.95, 4.0, PROXY)),
-                    ),
-                    run(
-                        "f/same",
-                        Platform::Fireworks,
-                        23,
-                        25,
-                        (692, 73),
-                        Some((0.95, 4.0, PROXY)),
-                    ),
+                    model("f/k6", KIMI_K2P6),
+                    model("f/k5", KIMI_K2P5),
+                    model("f/same", KIMI_K2P5),
                 ],
             ),
         ])

@@ -508,25 +508,11 @@ mod tests {
     use crate::published::models_meta::ModelMeta;
 
     fn sample() -> Vec<Record> {
-        let mut best = run(
-            "openai/gpt-oss-120b",
-            Platform::Baseten,
-            24,
-            25,
-            (763, 222),
-            Some((0.1, 0.5, PUB)),
-        );
+        let mut best = model("openai/gpt-oss-120b", GPT_OSS);
         for t in &mut best.traces {
             t.timing.ttft_ms = Some(50.0);
         }
-        let mut ds = run(
-            "deepseek-ai/DeepSeek-V3.1",
-            Platform::Baseten,
-            23,
-            25,
-            (735, 87),
-            Some((0.5, 1.5, PUB)),
-        );
+        let mut ds = model("deepseek-ai/DeepSeek-V3.1", DEEPSEEK);
         ds.traces[0].json_ok = Some(false);
         let mut dead = fatal_run("zai-org/GLM-5", Platform::Baseten, 25, "InternalServerError: <html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>");
         dead.recorded = Some(crate::sweep::RecordedSummary {
@@ -539,32 +525,9 @@ mod tests {
             sweep(
                 "bt",
                 Platform::Baseten,
-                vec![
-                    best,
-                    ds,
-                    run(
-                        "nvidia/Nemotron-120B-A12B",
-                        Platform::Baseten,
-                        11,
-                        25,
-                        (711, 104),
-                        Some((0.06, 0.75, PUB)),
-                    ),
-                    dead,
-                ],
+                vec![best, ds, model("nvidia/Nemotron-120B-A12B", NEMOTRON), dead],
             ),
-            sweep(
-                "fw",
-                Platform::Fireworks,
-                vec![run(
-                    "f/k6",
-                    Platform::Fireworks,
-                    23,
-                    25,
-                    (692, 76),
-                    Some((0.95, 4.0, PUB)),
-                )],
-            ),
+            sweep("fw", Platform::Fireworks, vec![model("f/k6", KIMI_K2P6)]),
         ])
     }
 

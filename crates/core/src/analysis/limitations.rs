@@ -249,14 +249,7 @@ mod tests {
         let mut fw = sweep(
             "fw",
             Platform::Fireworks,
-            vec![run(
-                "f/proxied",
-                Platform::Fireworks,
-                23,
-                25,
-                (692, 73),
-                Some((0.95, 4.0, PROXY)),
-            )],
+            vec![model("f/proxied", KIMI_K2P5)],
         );
         fw.run.probed_unavailable = vec![ProbedModel {
             model: "a/glm-5".into(),
@@ -269,14 +262,7 @@ mod tests {
                 vec![
                     fatal_run("b/dead1", Platform::Baseten, 25, "503"),
                     fatal_run("b/dead2", Platform::Baseten, 25, "no SQL extractable"),
-                    run(
-                        "b/free",
-                        Platform::Baseten,
-                        20,
-                        25,
-                        (670, 79),
-                        Some((0.0, 0.0, PUB)),
-                    ),
+                    model("b/free", PROMO_FREE),
                     run("b/unpriced", Platform::Baseten, 11, 25, (670, 79), None),
                     rl,
                 ],

@@ -314,22 +314,8 @@ mod tests {
             "bt",
             Platform::Baseten,
             vec![
-                run(
-                    "openai/gpt-oss-120b",
-                    Platform::Baseten,
-                    24,
-                    25,
-                    (763, 222),
-                    Some((0.1, 0.5, PUB)),
-                ),
-                run(
-                    "deepseek-ai/DeepSeek-V3.1",
-                    Platform::Baseten,
-                    23,
-                    25,
-                    (735, 87),
-                    Some((0.5, 1.5, PUB)),
-                ),
+                model("openai/gpt-oss-120b", GPT_OSS),
+                model("deepseek-ai/DeepSeek-V3.1", DEEPSEEK),
                 fatal_run("zai-org/GLM-5", Platform::Baseten, 25, "503"),
                 run("x/unpriced", Platform::Baseten, 23, 25, (700, 80), None),
             ],
@@ -338,22 +324,8 @@ mod tests {
             "fw",
             Platform::Fireworks,
             vec![
-                run(
-                    "accounts/fireworks/models/kimi-k2p6",
-                    Platform::Fireworks,
-                    23,
-                    25,
-                    (692, 76),
-                    Some((0.95, 4.0, PUB)),
-                ),
-                run(
-                    "accounts/fireworks/models/kimi-k2p5",
-                    Platform::Fireworks,
-                    23,
-                    25,
-                    (692, 73),
-                    Some((0.95, 4.0, PROXY)),
-                ),
+                model("accounts/fireworks/models/kimi-k2p6", KIMI_K2P6),
+                model("accounts/fireworks/models/kimi-k2p5", KIMI_K2P5),
             ],
         );
         records(&[bt, fw])

@@ -227,14 +227,7 @@ mod tests {
                 "bt",
                 Platform::Baseten,
                 vec![
-                    run(
-                        "b/best",
-                        Platform::Baseten,
-                        24,
-                        25,
-                        (763, 222),
-                        Some((0.1, 0.5, PUB)),
-                    ),
+                    model("b/best", GPT_OSS),
                     run(
                         "b/free",
                         Platform::Baseten,

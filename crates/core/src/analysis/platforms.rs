@@ -364,22 +364,8 @@ mod tests {
             "fw",
             Platform::Fireworks,
             vec![
-                run(
-                    "f/k6",
-                    Platform::Fireworks,
-                    23,
-                    25,
-                    (692, 76),
-                    Some((0.95, 4.0, PUB)),
-                ),
-                run(
-                    "f/k5",
-                    Platform::Fireworks,
-                    23,
-                    25,
-                    (692, 73),
-                    Some((0.95, 4.0, PROXY)),
-                ),
+                model("f/k6", KIMI_K2P6),
+                model("f/k5", KIMI_K2P5),
                 run(
                     "f/ds",
                     Platform::Fireworks,
@@ -398,30 +384,9 @@ mod tests {
             "bt",
             Platform::Baseten,
             vec![
-                run(
-                    "b/best",
-                    Platform::Baseten,
-                    24,
-                    25,
-                    (763, 222),
-                    Some((0.1, 0.5, PUB)),
-                ),
-                run(
-                    "b/cheap",
-                    Platform::Baseten,
-                    11,
-                    25,
-                    (711, 104),
-                    Some((0.06, 0.75, PUB)),
-                ),
-                run(
-                    "b/free",
-                    Platform::Baseten,
-                    20,
-                    25,
-                    (670, 79),
-                    Some((0.0, 0.0, PUB)),
-                ),
+                model("b/best", GPT_OSS),
+                model("b/cheap", NEMOTRON),
+                model("b/free", PROMO_FREE),
                 fatal_run("b/dead", Platform::Baseten, 25, "503"),
             ],
         );

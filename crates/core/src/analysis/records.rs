@@ -274,6 +274,66 @@ pub(crate) mod testing {
 
     pub const PUB: PriceSource = PriceSource::Published;
     pub const PROXY: PriceSource = PriceSource::Proxy;
+
+    /// How a model did, as [`run`] takes it: its platform, `correct` of `n`, tokens
+    /// per call and rates. The constants below are shaped after the published
+    /// sweeps and shared by the views' tests; [`model`] gives one any id.
+    pub struct Profile {
+        pub platform: Platform,
+        pub correct: u32,
+        pub n: u32,
+        pub tokens: (u64, u64),
+        pub pricing: Option<(f64, f64, PriceSource)>,
+    }
+
+    /// Baseten's best: 24/25 at published $0.10 / $0.50 per million tokens.
+    pub const GPT_OSS: Profile = baseten(24, (763, 222), Some((0.1, 0.5, PUB)));
+    /// 23/25 at published $0.50 / $1.50.
+    pub const DEEPSEEK: Profile = baseten(23, (735, 87), Some((0.5, 1.5, PUB)));
+    /// The lowest non-zero rates and the lowest accuracy: 11/25 at $0.06 / $0.75.
+    pub const NEMOTRON: Profile = baseten(11, (711, 104), Some((0.06, 0.75, PUB)));
+    /// 20/25 priced at $0 (a promotion, not a plannable cost).
+    pub const PROMO_FREE: Profile = baseten(20, (670, 79), Some((0.0, 0.0, PUB)));
+    /// Fireworks: 23/25 at published $0.95 / $4.00.
+    pub const KIMI_K2P6: Profile = fireworks((692, 76), Some((0.95, 4.0, PUB)));
+    /// Fireworks: 23/25 at the same rates, proxied (an estimate).
+    pub const KIMI_K2P5: Profile = fireworks((692, 73), Some((0.95, 4.0, PROXY)));
+
+    const fn baseten(
+        correct: u32,
+        tokens: (u64, u64),
+        pricing: Option<(f64, f64, PriceSource)>,
+    ) -> Profile {
+        Profile {
+            platform: Platform::Baseten,
+            correct,
+            n: 25,
+            tokens,
+            pricing,
+        }
+    }
+
+    const fn fireworks(tokens: (u64, u64), pricing: Option<(f64, f64, PriceSource)>) -> Profile {
+        Profile {
+            platform: Platform::Fireworks,
+            correct: 23,
+            n: 25,
+            tokens,
+            pricing,
+        }
+    }
+
+    /// A run of `id` that did as `profile` says.
+    pub fn model(id: &str, profile: Profile) -> ModelRun {
+        let Profile {
+            platform,
+            correct,
+            n,
+            tokens,
+            pricing,
+        } = profile;
+        run(id, platform, correct, n, tokens, pricing)
+    }
 }
 
 #[cfg(test)]
@@ -287,28 +347,14 @@ mod tests {
             "bt",
             Platform::Baseten,
             vec![
-                run(
-                    "openai/gpt-oss-120b",
-                    Platform::Baseten,
-                    24,
-                    25,
-                    (763, 222),
-                    Some((0.1, 0.5, PUB)),
-                ),
+                model("openai/gpt-oss-120b", GPT_OSS),
                 fatal_run("zai-org/GLM-5", Platform::Baseten, 25, "503"),
             ],
         );
         let mut fw = sweep(
             "fw",
             Platform::Fireworks,
-            vec![run(
-                "accounts/fireworks/models/kimi-k2p6",
-                Platform::Fireworks,
-                23,
-                25,
-                (692, 76),
-                Some((0.95, 4.0, PUB)),
-            )],
+            vec![model("accounts/fireworks/models/kimi-k2p6", KIMI_K2P6)],
         );
         fw.models[0].platform = None; // falls back to the sweep's platform
         let again = sweep(

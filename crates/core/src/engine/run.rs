@@ -808,37 +808,28 @@ fn check_resumable(file: &SweepFile, meta: &RunMeta) -> Result<(), EngineError> 
             "it is not a run of this tool (a published or imported sweep)".into(),
         ));
     }
-    fn show<T: std::fmt::Debug>(v: &Option<T>) -> String {
-        match v {
+    /// One resumability check: the field, as the file and the run have it, and
+    /// whether they agree.
+    fn field<T: std::fmt::Debug + PartialEq>(
+        what: &'static str,
+        file: &Option<T>,
+        run: &Option<T>,
+    ) -> (&'static str, String, String, bool) {
+        let show = |v: &Option<T>| match v {
             Some(v) => format!("{v:?}"),
             None => "not recorded".to_string(),
-        }
+        };
+        (what, show(file), show(run), file == run)
     }
-    let checks: [(&'static str, String, String, bool); 4] = [
-        (
-            "protocol",
-            show(&file.run.protocol),
-            show(&meta.protocol),
-            file.run.protocol == meta.protocol,
-        ),
-        (
+    let checks = [
+        field("protocol", &file.run.protocol, &meta.protocol),
+        field(
             "gold-set hash",
-            show(&file.run.gold_set_hash),
-            show(&meta.gold_set_hash),
-            file.run.gold_set_hash == meta.gold_set_hash,
+            &file.run.gold_set_hash,
+            &meta.gold_set_hash,
         ),
-        (
-            "schedule",
-            show(&file.run.schedule),
-            show(&meta.schedule),
-            file.run.schedule == meta.schedule,
-        ),
-        (
-            "base URL",
-            show(&file.run.base_url),
-            show(&meta.base_url),
-            file.run.base_url == meta.base_url,
-        ),
+        field("schedule", &file.run.schedule, &meta.schedule),
+        field("base URL", &file.run.base_url, &meta.base_url),
     ];
     for (what, f, r, same) in checks {
         if !same {

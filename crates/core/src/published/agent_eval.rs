@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{parse_json, PublishedError};
+use super::{check_non_negative, load, Checked, PublishedError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
@@ -17,22 +17,15 @@ pub struct Tally {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgentEval {
     pub model: String,
-    #[serde(default)]
     pub harness: Option<String>,
-    #[serde(default)]
     pub n_questions: Option<u32>,
     /// Stated totals, kept to compare with the recomputed ones.
-    #[serde(default)]
     pub dev: Option<Tally>,
-    #[serde(default)]
     pub synth: Option<Tally>,
-    #[serde(default)]
     pub combined: Option<Tally>,
     #[serde(default)]
     pub by_tier: BTreeMap<String, Tally>,
-    #[serde(default)]
     pub median_latency_ms: Option<f64>,
-    #[serde(default)]
     pub total_repairs: Option<u32>,
     pub results: Vec<AgentResult>,
 }
@@ -42,37 +35,34 @@ pub struct AgentResult {
     pub qid: String,
     /// "dev" or "synth".
     pub set: String,
-    #[serde(default)]
     pub tier: Option<u8>,
-    #[serde(default)]
     pub question: Option<String>,
     pub correct: bool,
-    #[serde(default)]
     pub repairs: Option<u32>,
-    #[serde(default)]
     pub latency_ms: Option<f64>,
-    #[serde(default)]
     pub sql: Option<String>,
-    #[serde(default)]
     pub error: Option<String>,
 }
 
 impl AgentEval {
     /// Reads an agent evaluation; it must hold at least one result.
     pub fn from_json(bytes: &[u8], file_name: &str) -> Result<AgentEval, PublishedError> {
-        let e: AgentEval = parse_json(
-            bytes,
-            file_name,
-            "an agent evaluation ({model, results:[…], …})",
-        )?;
-        if e.results.is_empty() {
+        load(bytes, file_name)
+    }
+}
+
+impl Checked for AgentEval {
+    const EXPECTED: &'static str = "an agent evaluation ({model, results:[…], …})";
+
+    fn check(&self, file_name: &str) -> Result<(), PublishedError> {
+        if self.results.is_empty() {
             return Err(PublishedError::new(
                 file_name,
                 "$.results",
                 "no results; expected one per question",
             ));
         }
-        for (i, r) in e.results.iter().enumerate() {
+        for (i, r) in self.results.iter().enumerate() {
             if r.qid.trim().is_empty() {
                 return Err(PublishedError::new(
                     file_name,
@@ -81,7 +71,7 @@ impl AgentEval {
                 ));
             }
             if let Some(l) = r.latency_ms {
-                super::check_non_negative(
+                check_non_negative(
                     file_name,
                     || format!("$.results[{i}].latency_ms"),
                     l,
@@ -89,26 +79,18 @@ impl AgentEval {
                 )?;
             }
         }
-        Ok(e)
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::check_load;
     use super::*;
 
     fn check(input: &str, expected: Result<usize, (&str, &str)>) {
-        match (
-            AgentEval::from_json(input.as_bytes(), "agent_eval.json"),
-            expected,
-        ) {
-            (Ok(e), Ok(n)) => assert_eq!(e.results.len(), n),
-            (Err(e), Err((path, msg))) => {
-                assert_eq!(e.path, path, "{e}");
-                assert!(e.message.contains(msg), "{e}");
-            }
-            (got, want) => panic!("{input}: got {got:?}, want {want:?}"),
-        }
+        let got = AgentEval::from_json(input.as_bytes(), "agent_eval.json");
+        check_load(input, got, expected, |e, n| assert_eq!(e.results.len(), n));
     }
 
     #[test]

@@ -5,39 +5,29 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
-use super::{key_segment, parse_json, parse_value, PublishedError};
+use super::{keyed_entries, parse_value, PublishedError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaselineEntry {
     /// The file's key.
     #[serde(default)]
     pub qid: String,
-    #[serde(default)]
     pub tier: Option<u8>,
-    #[serde(default)]
     pub question: Option<String>,
-    #[serde(default)]
     pub sql: Option<String>,
-    #[serde(default)]
     pub answer: Option<String>,
     pub correct: bool,
-    #[serde(default)]
     pub error: Option<String>,
 }
 
 /// The file's `_summary` object, as stated (kept to compare with the recount).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct BaselineSummary {
-    #[serde(default)]
     pub model: Option<String>,
-    #[serde(default)]
     pub approach: Option<String>,
     /// "2/10" as written.
-    #[serde(default)]
     pub accuracy: Option<String>,
-    #[serde(default)]
     pub median_latency_ms: Option<f64>,
     #[serde(default)]
     pub by_tier: BTreeMap<String, String>,
@@ -54,30 +44,29 @@ impl BaselineResults {
     /// Reads `{qid: {tier, question, sql, answer, correct, error?}, "_summary": {…}}`.
     /// Keys starting with `_` other than `_summary` are ignored.
     pub fn from_json(bytes: &[u8], file_name: &str) -> Result<BaselineResults, PublishedError> {
-        let map: Map<String, Value> = parse_json(
+        let keyed = keyed_entries(
             bytes,
             file_name,
             "baseline results ({qid: {…}, \"_summary\": {…}})",
         )?;
         let mut entries = Vec::new();
         let mut summary = None;
-        for (key, v) in &map {
-            let at = format!("${}", key_segment(key));
+        for (key, at, v) in keyed {
             if key == "_summary" {
                 summary = Some(parse_value::<BaselineSummary>(
-                    v,
+                    &v,
                     file_name,
                     &at,
                     "a summary object",
                 )?);
             } else if !key.starts_with('_') {
                 let mut e: BaselineEntry = parse_value(
-                    v,
+                    &v,
                     file_name,
                     &at,
                     "a question result {tier, question, sql, answer, correct}",
                 )?;
-                e.qid = key.clone();
+                e.qid = key;
                 entries.push(e);
             }
         }
@@ -90,28 +79,20 @@ impl BaselineResults {
 
 #[cfg(test)]
 mod tests {
+    use super::super::check_load;
     use super::*;
 
     type Expected<'a> = Result<(&'a [&'a str], Option<&'a str>), (&'a str, &'a str)>;
 
     fn check(input: &str, expected: Expected) {
-        match (
-            BaselineResults::from_json(input.as_bytes(), "baseline_results.json"),
-            expected,
-        ) {
-            (Ok(b), Ok((qids, acc))) => {
-                assert_eq!(
-                    b.entries.iter().map(|e| e.qid.as_str()).collect::<Vec<_>>(),
-                    qids
-                );
-                assert_eq!(b.summary.and_then(|s| s.accuracy).as_deref(), acc);
-            }
-            (Err(e), Err((path, msg))) => {
-                assert_eq!(e.path, path, "{e}");
-                assert!(e.message.contains(msg), "{e}");
-            }
-            (got, want) => panic!("{input}: got {got:?}, want {want:?}"),
-        }
+        let got = BaselineResults::from_json(input.as_bytes(), "baseline_results.json");
+        check_load(input, got, expected, |b, (qids, acc)| {
+            assert_eq!(
+                b.entries.iter().map(|e| e.qid.as_str()).collect::<Vec<_>>(),
+                qids
+            );
+            assert_eq!(b.summary.and_then(|s| s.accuracy).as_deref(), acc);
+        });
     }
 
     #[test]

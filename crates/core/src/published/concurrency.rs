@@ -4,14 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_non_negative, parse_json, PublishedError};
+use super::{check_non_negative, load, Checked, PublishedError};
 
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConcurrencyFile {
-    #[serde(default)]
     pub platform: Option<String>,
-    #[serde(default)]
     pub base_url: Option<String>,
     pub runs: Vec<LoadRun>,
 }
@@ -22,26 +20,16 @@ pub struct ConcurrencyFile {
 pub struct LoadRun {
     pub model: String,
     pub concurrency: u32,
-    #[serde(default)]
     pub n: Option<u32>,
-    #[serde(default)]
     pub completed: Option<u32>,
-    #[serde(default)]
     pub errors: Option<u32>,
-    #[serde(default)]
     pub accuracy: Option<f64>,
     /// Wall-clock time of the whole run, seconds.
-    #[serde(default)]
     pub wallclock_s: Option<f64>,
-    #[serde(default)]
     pub throughput_qps: Option<f64>,
-    #[serde(default)]
     pub p50_ms: Option<f64>,
-    #[serde(default)]
     pub p90_ms: Option<f64>,
-    #[serde(default)]
     pub p99_ms: Option<f64>,
-    #[serde(default)]
     pub mean_ms: Option<f64>,
     pub rows: Vec<LoadRow>,
 }
@@ -51,31 +39,28 @@ pub struct LoadRun {
 pub struct LoadRow {
     pub qid: String,
     pub latency_ms: f64,
-    #[serde(default)]
     pub prompt_tokens: Option<u64>,
-    #[serde(default)]
     pub completion_tokens: Option<u64>,
-    #[serde(default)]
     pub repairs: Option<u32>,
     pub correct: bool,
-    #[serde(default)]
     pub error: Option<String>,
     /// Seconds since the run started.
-    #[serde(default)]
     pub started_at: Option<f64>,
-    #[serde(default)]
     pub finished_at: Option<f64>,
 }
 
 impl ConcurrencyFile {
     /// Reads a concurrency benchmark file.
     pub fn from_json(bytes: &[u8], file_name: &str) -> Result<ConcurrencyFile, PublishedError> {
-        let f: ConcurrencyFile = parse_json(
-            bytes,
-            file_name,
-            "a concurrency benchmark ({platform, base_url, runs:[…]})",
-        )?;
-        for (i, run) in f.runs.iter().enumerate() {
+        load(bytes, file_name)
+    }
+}
+
+impl Checked for ConcurrencyFile {
+    const EXPECTED: &'static str = "a concurrency benchmark ({platform, base_url, runs:[…]})";
+
+    fn check(&self, file_name: &str) -> Result<(), PublishedError> {
+        for (i, run) in self.runs.iter().enumerate() {
             if run.concurrency == 0 {
                 return Err(PublishedError::new(
                     file_name,
@@ -100,32 +85,26 @@ impl ConcurrencyFile {
                 )?;
             }
         }
-        Ok(f)
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::check_load;
     use super::*;
 
     const ROW: &str = r#"{"qid":"q_001","latency_ms":1387.0,"prompt_tokens":857,"completion_tokens":248,"repairs":0,"correct":true,"error":null,"started_at":0.03,"finished_at":1.41}"#;
 
     fn check(input: &str, expected: Result<(usize, usize), (&str, &str)>) {
-        match (
-            ConcurrencyFile::from_json(input.as_bytes(), "baseten_perf.json"),
-            expected,
-        ) {
-            (Ok(f), Ok((runs, rows))) => {
-                assert_eq!(f.runs.len(), runs);
-                assert_eq!(f.runs.iter().map(|r| r.rows.len()).sum::<usize>(), rows);
-            }
-            (Err(e), Err((path, msg))) => {
-                assert_eq!(e.path, path, "{e}");
-                assert!(e.message.contains(msg), "{e}");
-                assert_eq!(e.file, "baseten_perf.json");
-            }
-            (got, want) => panic!("{input}: got {got:?}, want {want:?}"),
+        let got = ConcurrencyFile::from_json(input.as_bytes(), "baseten_perf.json");
+        if let Err(e) = &got {
+            assert_eq!(e.file, "baseten_perf.json");
         }
+        check_load(input, got, expected, |f, (runs, rows)| {
+            assert_eq!(f.runs.len(), runs);
+            assert_eq!(f.runs.iter().map(|r| r.rows.len()).sum::<usize>(), rows);
+        });
     }
 
     #[test]

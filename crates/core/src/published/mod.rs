@@ -5,7 +5,13 @@
 //! Each loader takes the file's bytes and name and returns typed data or a
 //! [`PublishedError`] naming the file, the JSON path and what was wrong — never a
 //! panic. Figures the files state (p50, accuracy…) are kept as optional fields so
-//! the analysis can recompute them from rows and show where they disagree.
+//! the analysis can recompute them from rows and show where they disagree. A
+//! missing `Option` field reads as `None` (serde's rule for `Option`), so those
+//! fields carry no `#[serde(default)]`.
+//!
+//! Every loader runs the same skeleton: [`load`] (one JSON value → typed struct
+//! with path errors → the file's own [`Checked::check`]) or, for files keyed by
+//! question or model id, [`keyed_entries`].
 
 pub mod agent_eval;
 pub mod baseline;
@@ -15,8 +21,7 @@ pub mod sequential;
 
 use serde::de::DeserializeOwned;
 
-pub(crate) use crate::json_rows::key_segment;
-use crate::json_rows::path_string;
+use crate::json_rows::{key_segment, path_string};
 
 /// A published file that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -73,6 +78,41 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
     Ok(value)
 }
 
+/// A published file read whole into `Self`, then checked for what serde cannot
+/// express (non-empty lists, ids, finite figures).
+pub(crate) trait Checked: DeserializeOwned {
+    /// What the file should hold, for error messages
+    /// ("a sequential latency run ({reports:[…]})").
+    const EXPECTED: &'static str;
+
+    /// The file's own rules; errors name the JSON path.
+    fn check(&self, file: &str) -> Result<(), PublishedError>;
+}
+
+/// Parses `bytes` into `T` and applies `T`'s checks.
+pub(crate) fn load<T: Checked>(bytes: &[u8], file: &str) -> Result<T, PublishedError> {
+    let value: T = parse_json(bytes, file, T::EXPECTED)?;
+    value.check(file)?;
+    Ok(value)
+}
+
+/// Parses a file that is one JSON object keyed by id (`{qid: {…}, …}`), in file
+/// order: each key with the JSON path of its value (`$.q_001`) and the value.
+pub(crate) fn keyed_entries(
+    bytes: &[u8],
+    file: &str,
+    what: &str,
+) -> Result<Vec<(String, String, serde_json::Value)>, PublishedError> {
+    let map: serde_json::Map<String, serde_json::Value> = parse_json(bytes, file, what)?;
+    Ok(map
+        .into_iter()
+        .map(|(key, v)| {
+            let at = format!("${}", key_segment(&key));
+            (key, at, v)
+        })
+        .collect())
+}
+
 /// Deserialises one already-parsed value found at JSON path `at` (e.g. `$.q_001`);
 /// errors carry the full path.
 pub(crate) fn parse_value<T: DeserializeOwned>(
@@ -102,6 +142,26 @@ pub(crate) fn check_non_negative(
             path(),
             format!("{what} must be a finite number ≥ 0, found {value}"),
         ))
+    }
+}
+
+/// The loaders' table-test helper: `got` is what loading `input` gave; `want` is
+/// either what `ok` checks a loaded file against, or the error's (path, part of
+/// the message).
+#[cfg(test)]
+pub(crate) fn check_load<T: std::fmt::Debug, W: std::fmt::Debug>(
+    input: &str,
+    got: Result<T, PublishedError>,
+    want: Result<W, (&str, &str)>,
+    ok: impl FnOnce(T, W),
+) {
+    match (got, want) {
+        (Ok(loaded), Ok(want)) => ok(loaded, want),
+        (Err(e), Err((path, msg))) => {
+            assert_eq!(e.path, path, "{e}");
+            assert!(e.message.contains(msg), "{e}");
+        }
+        (got, want) => panic!("{input}: got {got:?}, want {want:?}"),
     }
 }
 

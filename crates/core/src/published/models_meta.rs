@@ -3,9 +3,8 @@
 //! original cited this file but never loaded it).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
-use super::{key_segment, parse_json, parse_value, PublishedError};
+use super::{keyed_entries, parse_value, PublishedError};
 
 /// Numeric format of a model's served weights.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -74,9 +73,7 @@ pub struct ModelsMeta {
 #[derive(Deserialize)]
 struct RawMeta {
     quantization: String,
-    #[serde(default)]
     context_length: Option<u64>,
-    #[serde(default)]
     name: Option<String>,
 }
 
@@ -84,19 +81,19 @@ impl ModelsMeta {
     /// Reads `{model_id: {quantization, context_length, name}}`.
     pub fn from_json(bytes: &[u8], file_name: &str) -> Result<ModelsMeta, PublishedError> {
         let what = "model metadata ({model_id: {quantization, context_length, name}})";
-        let map: Map<String, Value> = parse_json(bytes, file_name, what)?;
-        let mut models = Vec::with_capacity(map.len());
-        for (id, v) in map {
+        let keyed = keyed_entries(bytes, file_name, what)?;
+        let mut models = Vec::with_capacity(keyed.len());
+        for (id, at, v) in keyed {
             let raw: RawMeta = parse_value(
                 &v,
                 file_name,
-                &format!("${}", key_segment(&id)),
+                &at,
                 "a model entry {quantization, context_length, name}",
             )?;
             if raw.quantization.trim().is_empty() {
                 return Err(PublishedError::new(
                     file_name,
-                    format!("${}.quantization", key_segment(&id)),
+                    format!("{at}.quantization"),
                     "empty quantization",
                 ));
             }
@@ -117,27 +114,19 @@ impl ModelsMeta {
 
 #[cfg(test)]
 mod tests {
+    use super::super::check_load;
     use super::*;
 
     fn check(input: &str, expected: Result<&[(&str, Quantization)], (&str, &str)>) {
-        match (
-            ModelsMeta::from_json(input.as_bytes(), "baseten_models_meta.json"),
-            expected,
-        ) {
-            (Ok(m), Ok(want)) => {
-                let got: Vec<(&str, Quantization)> = m
-                    .models
-                    .iter()
-                    .map(|x| (x.id.as_str(), x.quantization.clone()))
-                    .collect();
-                assert_eq!(got, want);
-            }
-            (Err(e), Err((path, msg))) => {
-                assert_eq!(e.path, path, "{e}");
-                assert!(e.message.contains(msg), "{e}");
-            }
-            (got, want) => panic!("{input}: got {got:?}, want {want:?}"),
-        }
+        let got = ModelsMeta::from_json(input.as_bytes(), "baseten_models_meta.json");
+        check_load(input, got, expected, |m, want| {
+            let got: Vec<(&str, Quantization)> = m
+                .models
+                .iter()
+                .map(|x| (x.id.as_str(), x.quantization.clone()))
+                .collect();
+            assert_eq!(got, want);
+        });
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_non_negative, parse_json, PublishedError};
+use super::{check_non_negative, load, Checked, PublishedError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SequentialFile {
@@ -15,25 +15,15 @@ pub struct SequentialFile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SequentialReport {
     pub model: String,
-    #[serde(default)]
     pub n: Option<u32>,
-    #[serde(default)]
     pub accuracy: Option<f64>,
-    #[serde(default)]
     pub p50_ms: Option<f64>,
-    #[serde(default)]
     pub p90_ms: Option<f64>,
-    #[serde(default)]
     pub p99_ms: Option<f64>,
-    #[serde(default)]
     pub mean_prompt_tokens: Option<f64>,
-    #[serde(default)]
     pub mean_completion_tokens: Option<f64>,
-    #[serde(default)]
     pub mean_cost_usd: Option<f64>,
-    #[serde(default)]
     pub daily_cost_at_volume_usd: Option<f64>,
-    #[serde(default)]
     pub monthly_cost_at_volume_usd: Option<f64>,
     pub rows: Vec<SequentialRow>,
 }
@@ -42,35 +32,38 @@ pub struct SequentialReport {
 pub struct SequentialRow {
     pub qid: String,
     pub latency_ms: f64,
-    #[serde(default)]
     pub prompt_tokens: Option<u64>,
-    #[serde(default)]
     pub completion_tokens: Option<u64>,
-    #[serde(default)]
     pub cost_usd: Option<f64>,
     pub correct: bool,
-    #[serde(default)]
     pub repairs: Option<u32>,
-    #[serde(default)]
     pub error: Option<String>,
 }
 
 impl SequentialFile {
     /// Reads a sequential latency run; it must hold at least one report.
     pub fn from_json(bytes: &[u8], file_name: &str) -> Result<SequentialFile, PublishedError> {
-        let f: SequentialFile = parse_json(
-            bytes,
-            file_name,
-            "a sequential latency run ({reports:[{model, rows:[…]}]})",
-        )?;
-        if f.reports.is_empty() {
+        load(bytes, file_name)
+    }
+
+    /// The first report: the one run the dashboard shows per file.
+    pub fn first(&self) -> &SequentialReport {
+        &self.reports[0]
+    }
+}
+
+impl Checked for SequentialFile {
+    const EXPECTED: &'static str = "a sequential latency run ({reports:[{model, rows:[…]}]})";
+
+    fn check(&self, file_name: &str) -> Result<(), PublishedError> {
+        if self.reports.is_empty() {
             return Err(PublishedError::new(
                 file_name,
                 "$.reports",
                 "no reports; expected at least one model's run",
             ));
         }
-        for (i, r) in f.reports.iter().enumerate() {
+        for (i, r) in self.reports.iter().enumerate() {
             for (j, row) in r.rows.iter().enumerate() {
                 check_non_negative(
                     file_name,
@@ -80,31 +73,20 @@ impl SequentialFile {
                 )?;
             }
         }
-        Ok(f)
-    }
-
-    /// The first report: the one run the dashboard shows per file.
-    pub fn first(&self) -> &SequentialReport {
-        &self.reports[0]
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::check_load;
     use super::*;
 
     fn check(input: &str, expected: Result<usize, (&str, &str)>) {
-        match (
-            SequentialFile::from_json(input.as_bytes(), "perf_compact_2.json"),
-            expected,
-        ) {
-            (Ok(f), Ok(rows)) => assert_eq!(f.first().rows.len(), rows),
-            (Err(e), Err((path, msg))) => {
-                assert_eq!(e.path, path, "{e}");
-                assert!(e.message.contains(msg), "{e}");
-            }
-            (got, want) => panic!("{input}: got {got:?}, want {want:?}"),
-        }
+        let got = SequentialFile::from_json(input.as_bytes(), "perf_compact_2.json");
+        check_load(input, got, expected, |f, rows| {
+            assert_eq!(f.first().rows.len(), rows)
+        });
     }
 
     #[test]

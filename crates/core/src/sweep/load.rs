@@ -9,34 +9,21 @@
 //! Anything else — or a file that breaks either format — gets a [`LoadError`] naming the
 //! file, the JSON path and what was wrong. Never a panic: the input is user-supplied.
 
-use std::fmt;
-
 use serde_json::Value;
 
 use super::legacy::{convert, LegacyFile};
 use super::{SweepFile, SCHEMA_ID, SCHEMA_VERSION};
-use crate::json_rows::{kind_of, path_string};
+use crate::json_rows::{deserialize_at, kind_of, parse_file, JsonFault};
 
 /// A sweep file that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("sweep file {file}: at {path}: {message}")]
 pub struct LoadError {
     pub file: String,
     /// JSONPath-like location, `$` for the whole file.
     pub path: String,
     pub message: String,
 }
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "sweep file {}: at {}: {}",
-            self.file, self.path, self.message
-        )
-    }
-}
-
-impl std::error::Error for LoadError {}
 
 /// Reads a sweep in any supported format.
 pub fn load(bytes: &[u8], file_name: &str) -> Result<SweepFile, LoadError> {
@@ -45,9 +32,8 @@ pub fn load(bytes: &[u8], file_name: &str) -> Result<SweepFile, LoadError> {
         path,
         message,
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes); // tolerate a UTF-8 BOM
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| err("$".into(), format!("not valid JSON: {e}")))?;
+    let fault = |f: JsonFault| err(f.path, f.message);
+    let value = parse_file(bytes).map_err(fault)?;
     let Value::Object(top) = &value else {
         return Err(err(
             "$".into(),
@@ -79,14 +65,12 @@ pub fn load(bytes: &[u8], file_name: &str) -> Result<SweepFile, LoadError> {
             }
             Some(_) => {}
         }
-        return serde_path_to_error::deserialize(value)
-            .map_err(|e| err(path_string(e.path()), e.inner().to_string()));
+        return deserialize_at(value).map_err(fault);
     }
 
     if top.contains_key("reports") {
-        let legacy: LegacyFile = serde_path_to_error::deserialize(value)
-            .map_err(|e| err(path_string(e.path()), e.inner().to_string()))?;
-        return convert(legacy, file_name).map_err(|f| err(f.path, f.message));
+        let legacy: LegacyFile = deserialize_at(value).map_err(fault)?;
+        return convert(legacy, file_name).map_err(fault);
     }
 
     Err(err(

@@ -1,38 +1,12 @@
-//! Shared helpers of the analysis golden tests: where the reference files are, and
-//! the published data loaded into the project's types.
-//!
-//! The reference files are third-party and never committed; they are looked up in
-//! `$SQLSWEEP_MIRROR`, then `data/cache/` (filled by `sqlsweep fetch-data`), then
-//! `../shared/reference` beside the project root.
-#![allow(dead_code)]
+//! Helpers of the analysis golden tests: the published data loaded into the
+//! project's types, and the display forms the figures are compared in.
 
-use std::path::PathBuf;
-
+use sqlsweep_core::analysis::format;
 use sqlsweep_core::analysis::records::{records, Record};
 use sqlsweep_core::gold::GoldSet;
 use sqlsweep_core::sweep::{self, SweepFile};
 
-/// Path of a reference file; panics with the places searched when it is missing.
-pub fn reference_file(name: &str) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut places: Vec<PathBuf> = Vec::new();
-    if let Ok(m) = std::env::var("SQLSWEEP_MIRROR") {
-        places.push(PathBuf::from(m));
-    }
-    places.push(root.join("data/cache"));
-    places.push(root.join("../shared/reference"));
-    for dir in &places {
-        let p = dir.join(name);
-        if p.is_file() {
-            return p;
-        }
-    }
-    panic!("reference file {name} not found in any of {places:?}; run `sqlsweep fetch-data` or set SQLSWEEP_MIRROR");
-}
-
-pub fn bytes(name: &str) -> Vec<u8> {
-    std::fs::read(reference_file(name)).unwrap()
-}
+pub use super::bytes;
 
 /// Reads a published sweep with the project's loader.
 pub fn load_published(file: &str) -> SweepFile {
@@ -78,18 +52,5 @@ pub fn fixed(x: f64, dp: usize) -> String {
 
 /// `x` rounded half up to an integer with thousands separators ("31,427").
 pub fn thousands(x: f64) -> String {
-    let n = (x + 0.5).floor() as i64;
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    format::thousands((x + 0.5).floor() as i64)
 }

@@ -1,35 +1,12 @@
-//! Shared helpers of the integration tests that read the reference data: where
-//! the files are, Chinook opened read-only, a plain executor, the gold set.
-//!
-//! The reference files are third-party and never committed; they are looked up in
-//! `$SQLSWEEP_MIRROR`, then `data/cache/` (filled by `sqlsweep fetch-data`), then
-//! `../shared/reference` beside the project root.
-#![allow(dead_code)]
-
-use std::path::PathBuf;
+//! Helpers of the agent tests: Chinook opened read-only, a plain executor, the
+//! gold set with its expected rows.
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 use sqlsweep_core::value::{Cell, ResultSet};
 
-/// Path of a reference file; panics with the places searched when it is missing.
-pub fn reference_file(name: &str) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut places: Vec<PathBuf> = Vec::new();
-    if let Ok(m) = std::env::var("SQLSWEEP_MIRROR") {
-        places.push(PathBuf::from(m));
-    }
-    places.push(root.join("data/cache"));
-    places.push(root.join("../shared/reference"));
-    for dir in &places {
-        let p = dir.join(name);
-        if p.is_file() {
-            return p;
-        }
-    }
-    panic!("reference file {name} not found in any of {places:?}; run `sqlsweep fetch-data` or set SQLSWEEP_MIRROR");
-}
+use super::reference_file;
 
 /// Chinook, read-only.
 pub fn chinook() -> Connection {
