@@ -201,6 +201,29 @@ fn verify_fails_on_disagreement_and_bad_files() {
     );
     assert!(stderr.contains("missing.json: cannot read"), "{stderr}");
 
+    // An expensive query (within the step budget, not within the time limit) is stopped.
+    let slow = r#"{"reports": [{"model": "m", "traces": [{"qid": "q_002", "correct": false, "rows": [{"n": 1}],
+        "sql": "SELECT count(DISTINCT a.Name || b.Name || a.Composer) AS n FROM Track a, Track b"}]}]}"#;
+    std::fs::write(dir.join("slow.json"), slow).unwrap();
+    let mut cmd = bin();
+    base(&mut cmd);
+    let started = std::time::Instant::now();
+    let out = cmd
+        .arg("--json")
+        .arg("--timeout")
+        .arg("0.3")
+        .arg(dir.join("slow.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let line = &json_lines(&out)[0];
+    let detail = line["disagreements"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("the SQL now fails: query stopped: it ran past its time limit"),
+        "{detail}"
+    );
+    assert!(started.elapsed().as_secs() < 8, "stopped promptly");
+
     // A database that is not one.
     let out = bin()
         .arg("verify")

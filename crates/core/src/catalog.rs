@@ -11,27 +11,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::live::request::AuthScheme;
+use crate::live::request::{self, Endpoint, RequestError};
 use crate::sweep::{Platform, PriceSource, Pricing};
-
-/// How the API key travels. It always goes in the `Authorization` header, never a URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthScheme {
-    /// `Authorization: Bearer <key>` (Fireworks, OpenAI and most compatible servers).
-    Bearer,
-    /// `Authorization: Api-Key <key>` (Baseten).
-    ApiKey,
-}
-
-impl AuthScheme {
-    /// The header name and value that carry `key`.
-    pub fn header(self, key: &str) -> (&'static str, String) {
-        match self {
-            AuthScheme::Bearer => ("Authorization", format!("Bearer {key}")),
-            AuthScheme::ApiKey => ("Authorization", format!("Api-Key {key}")),
-        }
-    }
-}
 
 /// Whether a catalog model can be used, and if not, why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,13 +51,15 @@ pub struct CatalogModel {
     pub note: Option<String>,
 }
 
-/// An OpenAI-compatible inference provider.
+/// An OpenAI-compatible inference provider and the models it offers. Where requests go
+/// and how the key is sent come from [`crate::live::request`] (see [`Self::endpoint`]),
+/// so the catalog and the request builder cannot disagree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Provider {
+pub struct ProviderCatalog {
     pub platform: Platform,
     /// Display name.
     pub name: String,
-    /// Base URL; requests go to `{base_url}/chat/completions`.
+    /// Normalised base URL; requests go to `{base_url}/chat/completions`.
     pub base_url: String,
     pub auth: AuthScheme,
     pub models: Vec<CatalogModel>,
@@ -83,19 +67,19 @@ pub struct Provider {
     pub default_model: String,
 }
 
-impl Provider {
-    /// The host the key is sent to (shown beside the key field).
-    pub fn host(&self) -> &str {
-        let rest = self
-            .base_url
-            .split_once("://")
-            .map_or(self.base_url.as_str(), |(_, r)| r);
-        rest.split(['/', '?', '#']).next().unwrap_or(rest)
-    }
-
-    /// The chat-completions URL.
-    pub fn chat_completions_url(&self) -> String {
-        format!("{}/chat/completions", self.base_url.trim_end_matches('/'))
+impl ProviderCatalog {
+    /// The request target for this provider.
+    pub fn endpoint(&self) -> Endpoint {
+        let provider = match self.platform {
+            Platform::Fireworks => request::Provider::Fireworks,
+            Platform::Baseten => request::Provider::Baseten,
+            Platform::Custom(_) => request::Provider::Custom,
+        };
+        Endpoint {
+            provider,
+            base_url: self.base_url.clone(),
+            auth: self.auth,
+        }
     }
 
     pub fn model(&self, id: &str) -> Option<&CatalogModel> {
@@ -114,9 +98,6 @@ pub const FIREWORKS_KIMI_K2P6: Pricing = Pricing {
     output: 4.00,
     source: PriceSource::Published,
 };
-
-const FIREWORKS_BASE_URL: &str = "https://api.fireworks.ai/inference/v1";
-const BASETEN_BASE_URL: &str = "https://inference.baseten.co/v1";
 
 fn model(id: &str, label: &str, pricing: Option<Pricing>) -> CatalogModel {
     CatalogModel {
@@ -146,7 +127,7 @@ fn proxy_kimi() -> Option<Pricing> {
 }
 
 /// Fireworks serverless: the original's seven model ids.
-pub fn fireworks() -> Provider {
+pub fn fireworks() -> ProviderCatalog {
     let fw = |name: &str| format!("accounts/fireworks/models/{name}");
     let models = vec![
         CatalogModel {
@@ -183,18 +164,19 @@ pub fn fireworks() -> Provider {
             )
         },
     ];
-    Provider {
+    let endpoint = Endpoint::fireworks();
+    ProviderCatalog {
         platform: Platform::Fireworks,
         name: "Fireworks".into(),
-        base_url: FIREWORKS_BASE_URL.into(),
-        auth: AuthScheme::Bearer,
+        base_url: endpoint.base_url,
+        auth: endpoint.auth,
         models,
         default_model: fw("kimi-k2p6"),
     }
 }
 
 /// Baseten Model APIs: the ten models of the published sweep, with their published rates.
-pub fn baseten() -> Provider {
+pub fn baseten() -> ProviderCatalog {
     let models = vec![
         model("moonshotai/Kimi-K2.6", "Kimi-K2.6", published(0.95, 4.00)),
         model("openai/gpt-oss-120b", "gpt-oss-120b", published(0.10, 0.50)),
@@ -241,24 +223,27 @@ pub fn baseten() -> Provider {
             ..model("zai-org/GLM-5", "GLM-5", published(0.95, 3.15))
         },
     ];
-    Provider {
+    let endpoint = Endpoint::baseten();
+    ProviderCatalog {
         platform: Platform::Baseten,
         name: "Baseten".into(),
-        base_url: BASETEN_BASE_URL.into(),
-        auth: AuthScheme::ApiKey,
+        base_url: endpoint.base_url,
+        auth: endpoint.auth,
         models,
         default_model: "moonshotai/Kimi-K2.6".into(),
     }
 }
 
-/// Any OpenAI-compatible endpoint (a local server, another cloud). `models` pairs each id
-/// with the rates the user typed, if any; those are marked [`PriceSource::UserEntered`].
+/// Any OpenAI-compatible endpoint (a local server, another cloud). The base URL is
+/// checked and normalised as [`Endpoint::custom`] does (a Fireworks or Baseten URL gets
+/// that provider's auth scheme). `models` pairs each id with the rates the user typed,
+/// if any; those are marked [`PriceSource::UserEntered`].
 pub fn custom(
     name: &str,
     base_url: &str,
-    auth: AuthScheme,
     models: &[(&str, Option<(f64, f64)>)],
-) -> Provider {
+) -> Result<ProviderCatalog, RequestError> {
+    let endpoint = Endpoint::custom(base_url)?;
     let models: Vec<CatalogModel> = models
         .iter()
         .map(|(id, rates)| {
@@ -270,23 +255,23 @@ pub fn custom(
             model(id, id.rsplit('/').next().unwrap_or(id), pricing)
         })
         .collect();
-    Provider {
+    Ok(ProviderCatalog {
         platform: Platform::Custom(name.to_string()),
         name: name.to_string(),
-        base_url: base_url.trim_end_matches('/').to_string(),
-        auth,
+        base_url: endpoint.base_url,
+        auth: endpoint.auth,
         default_model: models.first().map(|m| m.id.clone()).unwrap_or_default(),
         models,
-    }
+    })
 }
 
 /// The built-in providers, Baseten first (the original's default).
-pub fn providers() -> Vec<Provider> {
+pub fn providers() -> Vec<ProviderCatalog> {
     vec![baseten(), fireworks()]
 }
 
 /// The built-in provider for a platform (`None` for custom endpoints).
-pub fn provider(platform: &Platform) -> Option<Provider> {
+pub fn provider(platform: &Platform) -> Option<ProviderCatalog> {
     match platform {
         Platform::Fireworks => Some(fireworks()),
         Platform::Baseten => Some(baseten()),
@@ -398,25 +383,20 @@ mod tests {
     fn providers_as_data() {
         let (bt, fw) = (baseten(), fireworks());
         assert_eq!((bt.models.len(), fw.models.len()), (10, 7));
+        let (bte, fwe) = (bt.endpoint(), fw.endpoint());
+        assert_eq!(bte, Endpoint::baseten());
+        assert_eq!(fwe, Endpoint::fireworks());
         assert_eq!(
-            bt.chat_completions_url(),
+            bte.chat_completions_url(),
             "https://inference.baseten.co/v1/chat/completions"
         );
         assert_eq!(
-            fw.chat_completions_url(),
+            fwe.chat_completions_url(),
             "https://api.fireworks.ai/inference/v1/chat/completions"
         );
         assert_eq!(
-            (bt.host(), fw.host()),
+            (bte.host(), fwe.host()),
             ("inference.baseten.co", "api.fireworks.ai")
-        );
-        assert_eq!(
-            AuthScheme::ApiKey.header("k"),
-            ("Authorization", "Api-Key k".to_string())
-        );
-        assert_eq!(
-            AuthScheme::Bearer.header("k"),
-            ("Authorization", "Bearer k".to_string())
         );
         assert_eq!((bt.auth, fw.auth), (AuthScheme::ApiKey, AuthScheme::Bearer));
         assert!(bt.model(&bt.default_model).is_some() && fw.model(&fw.default_model).is_some());
@@ -434,18 +414,21 @@ mod tests {
                 .unwrap()
                 .reasoning_off
         );
+        assert_eq!(provider(&Platform::Baseten), Some(bt));
+        assert_eq!(provider(&Platform::Custom("x".into())), None);
 
         let local = custom(
             "local",
             "http://127.0.0.1:8080/v1/",
-            AuthScheme::Bearer,
             &[("llama", Some((0.1, 0.2))), ("free", None)],
-        );
-        assert_eq!(local.host(), "127.0.0.1:8080");
+        )
+        .unwrap();
+        assert_eq!(local.endpoint().host(), "127.0.0.1:8080");
         assert_eq!(
-            local.chat_completions_url(),
+            local.endpoint().chat_completions_url(),
             "http://127.0.0.1:8080/v1/chat/completions"
         );
+        assert_eq!(local.auth, AuthScheme::Bearer);
         assert_eq!(
             local.price_for("llama"),
             Some(Pricing {
@@ -456,8 +439,11 @@ mod tests {
         );
         assert_eq!(local.price_for("free"), None);
         assert_eq!(local.default_model, "llama");
+        assert!(custom("bad", "ftp://x", &[]).is_err());
+        assert!(custom("creds", "https://user:pw@host/v1", &[]).is_err());
         // Round-trips through JSON (the web app keeps a custom provider in storage).
-        let back: Provider = serde_json::from_str(&serde_json::to_string(&local).unwrap()).unwrap();
+        let back: ProviderCatalog =
+            serde_json::from_str(&serde_json::to_string(&local).unwrap()).unwrap();
         assert_eq!(back, local);
     }
 }

@@ -1,7 +1,7 @@
 //! The guarded SQL executor: the one place model-generated SQL runs, in the browser's
 //! worker and in the CLI alike.
 //!
-//! Model output is untrusted, so every query runs under four guards:
+//! Model output is untrusted, so every query runs under these guards:
 //! - **read-only**: the database image is opened read-only, `PRAGMA query_only` is on,
 //!   and an authorizer refuses every write, schema change, `ATTACH`/`DETACH`,
 //!   transaction control and any pragma outside a short list of read-only
@@ -12,7 +12,14 @@
 //!   handler, so a runaway query (an unbounded `WITH RECURSIVE`, a cross join) stops
 //!   after the same amount of work natively and in WASM — no clock involved;
 //! - **a row cap**: at most `max_rows` rows are kept and the result says it was
-//!   truncated.
+//!   truncated;
+//! - **memory caps**: no single value may exceed [`MAX_VALUE_BYTES`]
+//!   (`SQLITE_LIMIT_LENGTH`, per connection), and SQLite's heap is capped at
+//!   [`HEAP_LIMIT_BYTES`] (`sqlite3_hard_heap_limit64`, which is *process-wide*: it also
+//!   bounds every other SQLite connection of the process). Within the step budget a
+//!   `group_concat` over a cross join could otherwise build a 400 MB string;
+//! - **an optional caller deadline** ([`StopCheck`]): VM steps are deterministic but
+//!   not equal in cost, so adapters add a wall-clock limit, which core cannot read.
 //!
 //! BLOBs are returned as text (UTF-8 when they are, `X'…'` hex otherwise).
 
@@ -30,6 +37,13 @@ use crate::value::{Cell, ResultSet};
 /// The progress handler runs every this many VM steps; budgets are counted in these units.
 pub const PROGRESS_GRANULARITY: u64 = 1_000;
 
+/// The largest string or BLOB a query may build (Chinook's largest value is tiny).
+pub const MAX_VALUE_BYTES: usize = 4 * 1024 * 1024;
+
+/// SQLite's heap cap for the whole process, set when a [`GuardedDb`] opens (it only ever
+/// lowers an existing cap). Chinook and the whole gold workload need a few MiB.
+pub const HEAP_LIMIT_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Work and size limits for one query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -41,9 +55,9 @@ pub struct Limits {
 
 impl Limits {
     /// The default step budget. The slowest gold query (s_011, a correlated subquery
-    /// over Track) takes 14.0 million VM steps — about 1 s in WASM — and no published
-    /// trace takes more; 200 million leaves a ~14× margin (`tests/exec_budget.rs` fails
-    /// below 10×) while still stopping a runaway query after a bounded amount of work.
+    /// over Track) takes 14.03 million VM steps — about 1 s in WASM — and the slowest
+    /// published trace the same; 200 million leaves a ~14× margin (`tests/exec_budget.rs`
+    /// fails below 10×) while still stopping a runaway query after bounded work.
     pub const DEFAULT_MAX_VM_STEPS: u64 = 200_000_000;
     /// Enough for any whole Chinook table (the largest, PlaylistTrack, has 8,715 rows).
     pub const DEFAULT_MAX_ROWS: usize = 10_000;
@@ -71,6 +85,12 @@ pub enum ExecError {
     Refused(String),
     /// The execution budget ran out.
     BudgetExceeded { max_vm_steps: u64 },
+    /// The caller's [`StopCheck`] stopped the query (e.g. its time limit passed).
+    Stopped,
+    /// A string or BLOB grew past [`MAX_VALUE_BYTES`].
+    ValueTooLarge { max_bytes: usize },
+    /// SQLite ran out of its [`HEAP_LIMIT_BYTES`] heap.
+    OutOfMemory { heap_limit_bytes: u64 },
     /// SQLite rejected or failed the query (syntax error, unknown column, …).
     Sql(String),
 }
@@ -92,6 +112,17 @@ impl fmt::Display for ExecError {
                 "query stopped: it exceeded the execution budget of {max_vm_steps} SQLite steps \
                  (a runaway query, such as an unbounded WITH RECURSIVE or a large cross join)"
             ),
+            ExecError::Stopped => write!(f, "query stopped: it ran past its time limit"),
+            ExecError::ValueTooLarge { max_bytes } => write!(
+                f,
+                "query stopped: it built a value larger than {} MiB",
+                max_bytes / (1024 * 1024)
+            ),
+            ExecError::OutOfMemory { heap_limit_bytes } => write!(
+                f,
+                "query stopped: it needed more than {} MiB of memory",
+                heap_limit_bytes / (1024 * 1024)
+            ),
             ExecError::Sql(m) => write!(f, "SQL error: {m}"),
         }
     }
@@ -112,7 +143,18 @@ struct Budget {
     ticks: AtomicU64,
     max_ticks: AtomicU64,
     tripped: AtomicBool,
+    /// The caller's stop check, if any, and whether it fired.
+    stop_check: Mutex<Option<StopCheck>>,
+    stopped: AtomicBool,
 }
+
+/// A check supplied by the caller — typically a wall-clock deadline, which core cannot
+/// read itself — polled every [`PROGRESS_GRANULARITY`] VM steps; `true` stops the query.
+///
+/// VM steps are not equal in cost: one step can build a multi-megabyte string or insert
+/// into a large temporary b-tree, so the step budget bounds work deterministically but
+/// not time. Adapters that run untrusted SQL (CLI, browser worker) add a deadline here.
+pub type StopCheck = Box<dyn FnMut() -> bool + Send>;
 
 /// A read-only database that runs untrusted SQL under the guards above.
 pub struct GuardedDb {
@@ -163,6 +205,14 @@ impl GuardedDb {
     }
 
     fn guard(mut conn: Connection) -> Result<GuardedDb, ExecError> {
+        // Memory caps first (see the module docs), then read-only.
+        conn.pragma_update(None, "hard_heap_limit", HEAP_LIMIT_BYTES as i64)
+            .map_err(open_err)?;
+        conn.set_limit(
+            rusqlite::limits::Limit::SQLITE_LIMIT_LENGTH,
+            MAX_VALUE_BYTES as i32,
+        )
+        .map_err(open_err)?;
         conn.pragma_update(None, "query_only", true)
             .map_err(open_err)?;
         // Reading the schema proves the bytes are a database.
@@ -196,9 +246,18 @@ impl GuardedDb {
             PROGRESS_GRANULARITY as i32,
             Some(move || {
                 let ticks = meter.ticks.fetch_add(1, Ordering::Relaxed) + 1;
-                let stop = ticks > meter.max_ticks.load(Ordering::Relaxed);
-                if stop {
+                if ticks > meter.max_ticks.load(Ordering::Relaxed) {
                     meter.tripped.store(true, Ordering::Relaxed);
+                    return true;
+                }
+                let stop = meter
+                    .stop_check
+                    .lock()
+                    .ok()
+                    .and_then(|mut check| check.as_mut().map(|f| f()))
+                    .unwrap_or(false);
+                if stop {
+                    meter.stopped.store(true, Ordering::Relaxed);
                 }
                 stop
             }),
@@ -225,10 +284,18 @@ impl GuardedDb {
         }
         self.budget.ticks.store(0, Ordering::Relaxed);
         self.budget.tripped.store(false, Ordering::Relaxed);
+        self.budget.stopped.store(false, Ordering::Relaxed);
         self.budget.max_ticks.store(
             limits.max_vm_steps / PROGRESS_GRANULARITY,
             Ordering::Relaxed,
         );
+    }
+
+    /// Installs (or with `None` removes) the caller's stop check for later queries.
+    pub fn set_stop_check(&self, check: Option<StopCheck>) {
+        if let Ok(mut slot) = self.budget.stop_check.lock() {
+            *slot = check;
+        }
     }
 
     /// Runs one read-only statement under `limits`.
@@ -278,6 +345,9 @@ impl GuardedDb {
 
     /// Turns a rusqlite error into the guard that caused it, if any.
     fn classify(&self, e: rusqlite::Error) -> ExecError {
+        if self.budget.stopped.load(Ordering::Relaxed) {
+            return ExecError::Stopped;
+        }
         if self.budget.tripped.load(Ordering::Relaxed) {
             return ExecError::BudgetExceeded {
                 max_vm_steps: self.budget.max_ticks.load(Ordering::Relaxed) * PROGRESS_GRANULARITY,
@@ -288,6 +358,17 @@ impl GuardedDb {
                 return ExecError::Refused("a schema change (CREATE, DROP or ALTER)".to_string());
             }
             return ExecError::Refused(what);
+        }
+        let code = e.sqlite_error_code();
+        if code == Some(rusqlite::ErrorCode::TooBig) {
+            return ExecError::ValueTooLarge {
+                max_bytes: MAX_VALUE_BYTES,
+            };
+        }
+        if code == Some(rusqlite::ErrorCode::OutOfMemory) {
+            return ExecError::OutOfMemory {
+                heap_limit_bytes: HEAP_LIMIT_BYTES,
+            };
         }
         match e {
             rusqlite::Error::Empty => ExecError::Empty,
@@ -590,6 +671,29 @@ mod tests {
             Err(ExecError::Sql(m)) => assert!(m.contains("no such column: nope"), "{m}"),
             other => panic!("{other:?}"),
         }
+        // Values are capped in size.
+        for sql in [
+            "SELECT randomblob(20000000)",
+            "SELECT length(zeroblob(17000000))",
+            "SELECT printf('%.*c', 17000000, 'x')",
+        ] {
+            check(
+                sql,
+                d,
+                Err(ExecError::ValueTooLarge {
+                    max_bytes: MAX_VALUE_BYTES,
+                }),
+            );
+        }
+        check(
+            "SELECT length(zeroblob(1000))",
+            d,
+            Ok((
+                &["length(zeroblob(1000))"],
+                vec![vec![Cell::Integer(1000)]],
+                false,
+            )),
+        );
         // A runaway recursive CTE stops at the budget, deterministically.
         let runaway = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n";
         let small = Limits {
@@ -610,6 +714,22 @@ mod tests {
                 max_vm_steps: Limits::DEFAULT_MAX_VM_STEPS,
             }),
         );
+        // The caller's stop check ends a query; removing it lets queries run again.
+        let g = db();
+        let mut polls = 0;
+        g.set_stop_check(Some(Box::new(move || {
+            polls += 1;
+            polls > 3
+        })));
+        assert_eq!(g.run(runaway, &d), Err(ExecError::Stopped));
+        g.set_stop_check(None);
+        assert_eq!(
+            g.run(runaway, &small),
+            Err(ExecError::BudgetExceeded {
+                max_vm_steps: 200_000
+            })
+        );
+        assert!(ExecError::Stopped.to_string().contains("time limit"));
         // The same connection works normally after an interrupted query.
         let g = db();
         assert!(g.run(runaway, &small).is_err());

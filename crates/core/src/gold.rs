@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::digest::sha256_hex;
-use crate::records::{from_records, path_string};
+use crate::json_rows::{from_records, path_string};
 use crate::value::ResultSet;
 
 /// One gold question.
@@ -94,7 +94,7 @@ impl GoldSet {
                 "$".into(),
                 format!(
                     "expected an array of questions, found {}",
-                    crate::records::kind_of(&value)
+                    crate::json_rows::kind_of(&value)
                 ),
             ));
         }

@@ -3,16 +3,19 @@
 //! and the CLI are adapters around this crate (see `ARCHITECTURE.md`).
 
 pub mod agent;
+pub mod analysis;
 pub mod catalog;
 pub mod demo;
 pub mod digest;
+pub mod engine;
 #[cfg(feature = "sqlite")]
 pub mod exec;
 pub mod gold;
+pub mod json_rows;
 pub mod live;
 pub mod manifest;
 pub mod outcome;
-pub mod records;
+pub mod published;
 pub mod scoring;
 pub mod stats;
 pub mod summary;

@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::stats::{mean, median, quantile};
-use crate::sweep::{ModelRun, Pricing};
+use crate::sweep::{ModelRun, Pricing, Trace};
 
 /// Summary of one model's traces.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,7 +48,8 @@ pub fn cost_usd(prompt_tokens: f64, completion_tokens: f64, pricing: &Pricing) -
 
 /// Recomputes every summary figure of `run` from its traces.
 pub fn summarize(run: &ModelRun) -> ModelSummary {
-    let traces = &run.traces;
+    // Warm-up calls of a closed-loop run are kept in the file but never counted.
+    let traces: Vec<&Trace> = run.traces.iter().filter(|t| !t.is_warmup()).collect();
     let n = traces.len() as u32;
     let correct = traces.iter().filter(|t| t.correct).count() as u32;
     let json_ok_count = traces.iter().filter(|t| t.json_ok == Some(true)).count() as u32;

@@ -87,6 +87,20 @@ fn runaway_queries_on_chinook_stop() {
         );
         println!("stopped after {:?}: {sql}", started.elapsed());
     }
+    // Memory: a huge string stops with a clear error long before it could take
+    // gigabytes (it fits inside the step budget otherwise). The heap cap: exec_memory.rs.
+    let started = std::time::Instant::now();
+    let got = db.run(
+        "SELECT length(group_concat(a.Name || b.Name)) FROM Track a, Track b",
+        &Limits::default(),
+    );
+    assert_eq!(
+        got,
+        Err(ExecError::ValueTooLarge {
+            max_bytes: sqlsweep_core::exec::MAX_VALUE_BYTES
+        })
+    );
+    println!("value cap hit after {:?}", started.elapsed());
     // A cross join that *returns* rows stops at the row cap instead.
     let rows = db
         .run(

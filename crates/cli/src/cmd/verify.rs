@@ -4,14 +4,15 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use sqlsweep_core::exec::GuardedDb;
+use sqlsweep_core::exec::{GuardedDb, Limits};
 use sqlsweep_core::gold::GoldSet;
 use sqlsweep_core::manifest::Role;
 use sqlsweep_core::sweep;
-use sqlsweep_core::verify::{verify_sweep, VerifyReport};
+use sqlsweep_core::value::ResultSet;
+use sqlsweep_core::verify::{verify_sweep, SqlRunner, VerifyReport};
 
 use crate::data::DataPlan;
 
@@ -37,6 +38,30 @@ pub struct Args {
     /// Mirror directory for data files [default: $SQLSWEEP_MIRROR or ../shared/reference]
     #[arg(long, value_name = "DIR")]
     pub mirror: Option<PathBuf>,
+    /// Wall-clock limit per query, in seconds, on top of the step budget (a sweep file
+    /// is untrusted input; the slowest gold query takes about 0.1 s natively)
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+}
+
+/// Runs each query under the default limits and a wall-clock deadline.
+struct TimedRunner<'a> {
+    db: &'a GuardedDb,
+    timeout: Duration,
+}
+
+impl SqlRunner for TimedRunner<'_> {
+    fn run(&mut self, sql: &str) -> Result<ResultSet, String> {
+        let deadline = Instant::now() + self.timeout;
+        self.db
+            .set_stop_check(Some(Box::new(move || Instant::now() >= deadline)));
+        let result = self
+            .db
+            .run(sql, &Limits::default())
+            .map_err(|e| e.to_string());
+        self.db.set_stop_check(None);
+        result
+    }
 }
 
 /// One line of `--json` output.
@@ -49,7 +74,17 @@ struct FileResult<'a> {
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let (db_path, gold) = inputs(&args)?;
-    let mut db = GuardedDb::open_path(&db_path).map_err(|e| e.to_string())?;
+    let timeout = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| {
+            format!(
+                "--timeout must be a positive number of seconds, not {}",
+                args.timeout
+            )
+        })?;
+    let db = GuardedDb::open_path(&db_path).map_err(|e| e.to_string())?;
+    let mut runner = TimedRunner { db: &db, timeout };
     if !args.json {
         println!(
             "database {} · gold set of {} questions (sha256 {})",
@@ -78,7 +113,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             }
         };
         let started = Instant::now();
-        let report = verify_sweep(&sweep, &gold, &mut db);
+        let report = verify_sweep(&sweep, &gold, &mut runner);
         let elapsed = started.elapsed();
         all_ok &= report.all_agree();
         if args.json {

@@ -122,7 +122,7 @@ impl Transport {
         &self,
         auth: &AuthHeader,
         body: &Value,
-        on_delta: &mut dyn FnMut(&Delta),
+        on_delta: &mut (dyn FnMut(&Delta) + Send),
     ) -> (f64, CallRecord) {
         let dispatch = self.clock.now_ms();
         let mut m = CallMachine::new(dispatch);
@@ -203,7 +203,7 @@ impl Transport {
         key: &str,
         body: &Value,
         policy: &RetryPolicy,
-        on_delta: &mut dyn FnMut(&Delta),
+        on_delta: &mut (dyn FnMut(&Delta) + Send),
     ) -> LiveCall {
         let mut log = AttemptLog::new();
         let mut rng = Jitter::new();

@@ -18,7 +18,7 @@
 
 use crate::outcome::Outcome;
 use crate::sweep::Trace;
-use crate::value::{Cell, ResultSet};
+use crate::value::ResultSet;
 
 use super::extract::{strip_think, Extracted, Extraction};
 
@@ -55,13 +55,7 @@ pub fn classify_rows(rows: &ResultSet, gold: Option<&ResultSet>) -> Outcome {
     let Some(gold) = gold else {
         return Outcome::Answered;
     };
-    if rows_match(rows, gold) {
-        Outcome::Correct
-    } else if shape_differs(rows, gold) {
-        Outcome::WrongShape
-    } else {
-        Outcome::WrongRows
-    }
+    crate::scoring::score(rows, gold).outcome()
 }
 
 /// The class of a trace of a published sweep (or any trace), from its fields.
@@ -146,50 +140,11 @@ fn shape_differs(rows: &ResultSet, gold: &ResultSet) -> bool {
         }
 }
 
-// Minimal private copy of the tolerant multiset matcher (original §4 semantics),
-// used until `scoring::rows_match` is on main; then this module calls that instead.
-fn rows_match(predicted: &ResultSet, expected: &ResultSet) -> bool {
-    if shape_differs(predicted, expected) {
-        return false;
-    }
-    let mut left: Vec<&Vec<Cell>> = expected.rows.iter().collect();
-    for row in &predicted.rows {
-        let Some(i) = left.iter().position(|e| {
-            e.len() == row.len() && e.iter().zip(row).all(|(a, b)| cells_close(a, b))
-        }) else {
-            return false;
-        };
-        left.remove(i);
-    }
-    left.is_empty()
-}
-
-fn cells_close(a: &Cell, b: &Cell) -> bool {
-    let num = |c: &Cell| match c {
-        Cell::Integer(i) => Some(*i as f64),
-        Cell::Real(f) => Some(*f),
-        _ => None,
-    };
-    let as_number = |b: bool| f64::from(u8::from(b));
-    match (a, b) {
-        (Cell::Null, Cell::Null) => true,
-        (Cell::Text(x), Cell::Text(y)) => x.trim() == y.trim(),
-        // Python's `==` between a bool and a number: True == 1.0, no tolerance.
-        (Cell::Bool(x), Cell::Bool(y)) => x == y,
-        (Cell::Bool(x), other) | (other, Cell::Bool(x)) => num(other) == Some(as_number(*x)),
-        _ => match (num(a), num(b)) {
-            (Some(x), Some(y)) => {
-                x == y || (x - y).abs() <= f64::max(0.01, 1e-3 * x.abs().max(y.abs()))
-            }
-            _ => false,
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::extract::{extract_json_answer, extract_naive};
     use super::*;
+    use crate::value::Cell;
     use crate::value::Cell::{Bool as B, Integer as I, Null, Real as R, Text as T};
 
     fn rs(rows: Vec<Vec<Cell>>) -> ResultSet {

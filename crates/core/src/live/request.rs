@@ -31,7 +31,8 @@ pub enum Provider {
 }
 
 /// How the key travels in the `Authorization` header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AuthScheme {
     /// `Authorization: Bearer <key>` (Fireworks, OpenAI, most servers).
     Bearer,

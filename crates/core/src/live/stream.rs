@@ -354,7 +354,9 @@ impl CallMachine {
         }
         let what = match (self.kind, &broken) {
             (BodyKind::Sniffing, None) => "HTTP 200 with an empty body".to_string(),
-            (BodyKind::Json, None) => "JSON response without an answer or finish_reason".to_string(),
+            (BodyKind::Json, None) => {
+                "JSON response without an answer or finish_reason".to_string()
+            }
             (_, Some(why)) => format!(
                 "stream broke after {} event(s) without [DONE]: {why}",
                 r.events

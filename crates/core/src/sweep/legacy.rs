@@ -11,7 +11,7 @@
 //! One tolerant reader covers both: every field but the report's `model` and the
 //! trace's `qid` and `correct` is optional. The figures a report states are kept in
 //! [`ModelRun::recorded`] (for golden tests), never shown. A report without `pricing`
-//! is priced from the [`catalog`](crate::catalog) — on Fireworks that is Kimi K2.6's
+//! is priced from the [`crate::catalog`] — on Fireworks that is Kimi K2.6's
 //! rate as a proxy, as the original dashboard did — so its costs show, marked as
 //! estimates.
 
@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::catalog;
-use crate::records::{from_records, JsonFault};
+use crate::json_rows::{from_records, JsonFault};
 use crate::summary::cost_usd;
 use crate::sweep::{
     ModelRun, Platform, PriceSource, Pricing, ProbedModel, Protocol, RecordedSummary, RunMeta,
@@ -212,6 +212,7 @@ pub(crate) fn convert(file: LegacyFile, file_name: &str) -> Result<SweepFile, Js
                 outcome: None,
                 repairs: None,
                 attempts: Vec::new(),
+                load: None,
             });
         }
         models.push(ModelRun {

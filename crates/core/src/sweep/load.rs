@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::legacy::{convert, LegacyFile};
 use super::{SweepFile, SCHEMA_ID, SCHEMA_VERSION};
-use crate::records::{kind_of, path_string};
+use crate::json_rows::{kind_of, path_string};
 
 /// A sweep file that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]

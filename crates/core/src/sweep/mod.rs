@@ -7,7 +7,7 @@
 //! stored are kept only as [`RecordedSummary`] so tests can check that the
 //! recomputation agrees with them.
 //!
-//! [`load`] reads our own format and the original benchmark's published formats.
+//! [`load()`] reads our own format and the original benchmark's published formats.
 
 pub mod legacy;
 pub mod load;
@@ -100,6 +100,31 @@ pub enum Schedule {
     Sequential { pace_ms: u64 },
     /// Closed loop: `concurrency` calls in flight; `warmup` first calls excluded from statistics.
     Concurrent { concurrency: u32, warmup: u32 },
+    /// A load test: one closed loop per step (and per model), one after another; each
+    /// step asks every question `rounds` times after `warmup` calls excluded from
+    /// statistics. Traces carry their step in [`Trace::load`].
+    Load { steps: Vec<LoadStep>, warmup: u32 },
+}
+
+/// One concurrency level of a [`Schedule::Load`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadStep {
+    pub concurrency: u32,
+    /// Times every question is asked at this level.
+    pub rounds: u32,
+}
+
+/// Where a trace sat in a closed-loop run (own concurrent and load runs only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LoadSlot {
+    /// Calls in flight when this one ran (the closed loop's level).
+    pub concurrency: u32,
+    /// Repetition of the question at this level (0-based).
+    #[serde(default)]
+    pub round: u32,
+    /// A warm-up call: kept in the file, excluded from every statistic.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub warmup: bool,
 }
 
 /// Run-level metadata. Every field the published files lack is optional.
@@ -244,6 +269,16 @@ pub struct Trace {
     /// HTTP attempts made for this trace (retries included); empty when not recorded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attempts: Vec<Attempt>,
+    /// Level, round and warm-up flag in a concurrent or load run; None otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<LoadSlot>,
+}
+
+impl Trace {
+    /// A warm-up call, excluded from statistics.
+    pub fn is_warmup(&self) -> bool {
+        self.load.is_some_and(|l| l.warmup)
+    }
 }
 
 /// Per-trace timings in milliseconds. Definitions: `crate::live::timing`.

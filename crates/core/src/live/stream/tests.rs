@@ -467,7 +467,10 @@ fn non_streamed_json_answers() {
     );
     check(
         r#"{"choices":[{"index":0,"message":{"role":"assistant","content":""}}]}"#,
-        fail(Outcome::CutStream, "JSON response without an answer or finish_reason"),
+        fail(
+            Outcome::CutStream,
+            "JSON response without an answer or finish_reason",
+        ),
     );
     check(
         "{\"id\":",
