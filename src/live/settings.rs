@@ -56,7 +56,7 @@ impl ProviderChoice {
     }
 
     /// The built-in catalog (models, rates), for the two known providers.
-    pub fn catalog(self) -> Option<catalog::Provider> {
+    pub fn catalog(self) -> Option<catalog::ProviderCatalog> {
         match self {
             ProviderChoice::Baseten => Some(catalog::baseten()),
             ProviderChoice::Fireworks => Some(catalog::fireworks()),
