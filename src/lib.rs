@@ -3,12 +3,12 @@
 //! (`crates/worker`), never in this bundle.
 //!
 //! Code map: [`app`] the shell; [`router`] hash routes; [`views`] one module per
-//! view; [`live`] the live demo's browser adapters; [`data`] fetching data files; [`sql_worker`] the worker hook; [`format`]
-//! number formatting.
+//! view; [`live`] the live demo's browser adapters; [`data`] fetching data files;
+//! [`sql_worker`] the worker hook. Figures and their text forms come from
+//! `sqlsweep_core::analysis`.
 
 pub mod app;
 pub mod data;
-pub mod format;
 pub mod live;
 pub mod router;
 pub mod sql_worker;

@@ -49,20 +49,35 @@ try {
   for (let i = 0; i < runs; i++) {
     const page = await browser.newPage();
     const requests = [];
-    let shown = false;
-    page.on('request', (r) => requests.push({ url: new URL(r.url()).pathname.replace(/^\//, ''), first: !shown }));
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname.replace(/^\//, '')));
+    // The moment the matrix first shows rows, taken in the page.
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('[data-testid=sweep-matrix] tbody tr[data-model]')) {
+          window.__rowsAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { subtree: true, childList: true });
+    });
     await page.goto(`${server.url}#/sweep`);
-    await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
-    shown = true;
-    firstRows.push(await page.evaluate(() => performance.now()));
+    await page.waitForFunction(() => window.__rowsAt !== undefined);
+    const rowsAt = await page.evaluate(() => window.__rowsAt);
+    firstRows.push(rowsAt);
+    // Resources the page itself started before that moment (the worker's own fetches come
+    // later by construction: the worker starts after the first render).
+    const early = await page.evaluate(
+      (t) => performance.getEntriesByType('resource').filter((e) => e.startTime <= t).map((e) => new URL(e.name).pathname.replace(/^\//, '')),
+      rowsAt,
+    );
     await page.waitForSelector('[data-testid=reproduce-status][data-state=done]', { timeout: 300_000 });
     const status = page.locator('[data-testid=reproduce-status]');
     walls.push(Number(await status.getAttribute('data-wall-ms')));
     verifies.push(Number(await status.getAttribute('data-verify-ms')));
     if (i === 0) {
-      const files = (pred) => [...new Set(requests.filter(pred).map((r) => r.url))].filter((f) => f === '' || statSync(path.join(dist, f), { throwIfNoEntry: false })?.isFile());
-      first = files((r) => r.first);
-      later = files((r) => !r.first && !first.includes(r.url));
+      const onDisk = (f) => f === '' || statSync(path.join(dist, f), { throwIfNoEntry: false })?.isFile();
+      const all = [...new Set(requests)].filter(onDisk);
+      first = all.filter((f) => f === '' || early.includes(f));
+      later = all.filter((f) => !first.includes(f));
     }
     await page.close();
   }

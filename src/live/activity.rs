@@ -8,7 +8,7 @@ use sqlsweep_core::demo::activity::{ActivityEntry, ActivityLog};
 
 use super::clock::local_time;
 use super::outcome_slug;
-use crate::format::millis;
+use sqlsweep_core::analysis::format::ms as millis;
 
 /// The page's activity log (kept across navigation, like the original's).
 #[derive(Clone, Copy)]

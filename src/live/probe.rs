@@ -10,7 +10,7 @@ use super::activity::Activity;
 use super::driver::{run_agent, RunHooks, RunSpec, RunStop};
 use super::outcome_slug;
 use super::transport::Cancel;
-use crate::format::millis;
+use sqlsweep_core::analysis::format::ms as millis;
 use crate::sql_worker::SqlWorker;
 
 /// Builds the run for `(origin, model, strategy)` from the page's current settings,

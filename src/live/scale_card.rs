@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use sqlsweep_core::demo::scale::{compare, usd, Comparison, Headline, Projection, ScaleAssumptions, DAYS_PER_MONTH};
 
 use super::side::SideSlot;
-use crate::format::thousands;
+use sqlsweep_core::analysis::format::thousands;
 
 /// A figure, or "N/A" (the reason is in the headline).
 fn cell(p: &Result<Projection, String>, f: fn(&Projection) -> f64) -> String {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use sqlsweep_core::agent::schema::compact;
 use sqlsweep_core::agent::{trim_for_question, SchemaInfo};
 
-use crate::format::thousands;
+use sqlsweep_core::analysis::format::thousands;
 
 /// The schema as loaded from the worker: `None` while loading.
 pub type SchemaState = Option<Result<Arc<SchemaInfo>, String>>;

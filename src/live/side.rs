@@ -16,7 +16,7 @@ use super::clock::now_ms;
 use super::driver::{run_agent, RunHooks, RunOutput, RunSpec, RunStop};
 use super::transport::Cancel;
 use super::{outcome_slug, Elapsed};
-use crate::format::{millis, thousands};
+use sqlsweep_core::analysis::format::{ms as millis, thousands};
 use crate::sql_worker::SqlWorker;
 
 /// Most characters of streamed text kept on screen per side.

@@ -157,11 +157,14 @@ impl fmt::Display for Query {
     }
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
+/// Percent-encodes everything but RFC 3986 unreserved characters and the few
+/// delimiters that are safe inside a query value and keep URLs readable (`:` `,` `@` `/`).
 fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_' | b'.' | b'~' | b':' | b',' | b'@' | b'/')
+        {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -277,6 +280,12 @@ mod tests {
             View(Route::Sweep),
             &[("u", "%FF")],
             "#/sweep?u=%25FF",
+        );
+        check(
+            "#/sweep?sort=cost_per_query%3Adesc",
+            View(Route::Sweep),
+            &[("sort", "cost_per_query:desc")],
+            "#/sweep?sort=cost_per_query:desc",
         );
         check("#/nope", NotFound("nope".into()), &[], "#/nope");
         check("#/mod%20el", NotFound("mod el".into()), &[], "#/mod%20el");

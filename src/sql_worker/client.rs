@@ -20,6 +20,9 @@ use crate::data::published::{DATABASE_FILE, GOLD_FILES};
 /// (worker file names are never hashed).
 pub const WORKER_SCRIPT: &str = "sqlsweep-worker_loader.js";
 
+/// A DOM event handler kept alive by the client.
+type Handler = Closure<dyn FnMut(web_sys::Event)>;
+
 type Pending = HashMap<u32, oneshot::Sender<Result<Reply, String>>>;
 
 pub struct Client {
@@ -31,7 +34,7 @@ pub struct Client {
     next_id: Cell<u32>,
     set_status: WriteSignal<WorkerStatus>,
     /// Event handlers, kept alive as long as the worker.
-    handlers: RefCell<Vec<Closure<dyn FnMut(web_sys::Event)>>>,
+    handlers: RefCell<Vec<Handler>>,
 }
 
 impl Client {

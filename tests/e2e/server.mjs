@@ -1,5 +1,6 @@
 // A small static file server for dist/ on 127.0.0.1 (a free port), started and
-// stopped by the tests. `missing` lists paths to answer with 404, to test error states.
+// stopped by the tests. To test error states, `missing` lists paths to answer with 404
+// and `replace` maps paths to bodies served instead of the files.
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,7 +15,7 @@ const TYPES = {
   '.db': 'application/octet-stream',
 };
 
-export async function startServer(root, { missing = [] } = {}) {
+export async function startServer(root, { missing = [], replace = {} } = {}) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     let rel = decodeURIComponent(url.pathname);
@@ -25,8 +26,9 @@ export async function startServer(root, { missing = [] } = {}) {
       return;
     }
     try {
-      if (!(await stat(file)).isFile()) throw new Error('not a file');
-      const body = await readFile(file);
+      const key = rel.replace(/^\//, '');
+      if (!(key in replace) && !(await stat(file)).isFile()) throw new Error('not a file');
+      const body = key in replace ? Buffer.from(replace[key]) : await readFile(file);
       res.writeHead(200, {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',

@@ -91,11 +91,14 @@ test('routes, sorting and filtering live in the URL', async () => {
   await page.waitForFunction(() => location.hash === '#/sweep');
   await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
 
-  await page.click('th button[data-sort=cost]');
-  await page.waitForFunction(() => location.hash === '#/sweep?sort=cost');
+  await page.click('th button[data-sort=cost_per_query]');
+  await page.waitForFunction(() => location.hash === '#/sweep?sort=cost_per_query');
   assert.match(await page.textContent('th[aria-sort=ascending]'), /\$\/query ▲/);
-  await page.click('th button[data-sort=cost]');
-  await page.waitForFunction(() => location.hash === '#/sweep?sort=cost&dir=desc');
+  await page.click('th button[data-sort=cost_per_query]');
+  await page.waitForFunction(() => location.hash === '#/sweep?sort=cost_per_query:desc');
+  assert.match(await page.textContent('th[aria-sort=descending]'), /\$\/query ▼/);
+  await page.click('th button[data-sort=reproduced]');
+  await page.waitForFunction(() => location.hash === '#/sweep?sort=reproduced');
 
   await page.selectOption('[data-testid=platform-filter]', 'fireworks');
   await page.waitForFunction(() => location.hash.includes('platform=fireworks'));
@@ -107,6 +110,13 @@ test('routes, sorting and filtering live in the URL', async () => {
   await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
   assert.equal((await matrixRows(page)).length, 10);
   assert.match(await page.textContent('th[aria-sort=ascending]'), /Latency p50/);
+
+  // A hand-edited URL with an unknown value says what it ignored.
+  await page.goto(`${server.url}#/sweep?platform=nowhere`);
+  await page.reload();
+  const problem = await page.waitForSelector('[data-testid=url-problem]');
+  assert.match(await problem.textContent(), /unknown platform filter "nowhere"/);
+  assert.equal((await matrixRows(page)).length, 15);
 
   await page.goto(`${server.url}#/no-such-view`);
   await page.waitForSelector('[data-testid=not-found]');
@@ -123,6 +133,26 @@ test('a missing data file is named, and the other file still shows', async () =>
     assert.match(await error.textContent(), /fireworks_sweep_v2\.json: HTTP 404/);
     await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
     assert.equal((await matrixRows(page)).length, 10);
+    await page.close();
+  } finally {
+    await broken.close();
+  }
+});
+
+test('a corrupt sweep file and a missing database are named', async () => {
+  const broken = await startServer(dist, {
+    replace: { 'data/baseten_sweep.json': '{"platform": "baseten", "reports": 5}' },
+    missing: ['data/Chinook.db'],
+  });
+  try {
+    const { page } = await openPage(browser);
+    await page.goto(`${broken.url}#/sweep`);
+    const error = await page.waitForSelector('[data-testid=load-error]');
+    assert.match(await error.textContent(), /baseten_sweep\.json: .*reports/);
+    await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
+    assert.equal((await matrixRows(page)).length, 5, 'the Fireworks file still shows');
+    await page.waitForSelector('[data-testid=reproduce-status][data-state=failed]');
+    assert.match(await page.textContent('[data-testid=reproduce-status]'), /Chinook\.db: HTTP 404/);
     await page.close();
   } finally {
     await broken.close();

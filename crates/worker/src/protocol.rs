@@ -33,7 +33,7 @@ pub enum Request {
     RunSql { sql: String, max_rows: Option<u32> },
     /// Re-execute and re-score every trace of a sweep (as `sqlsweep verify` does).
     /// The page sends one model at a time so results arrive as they are ready.
-    Verify { sweep: SweepFile },
+    Verify { sweep: Box<SweepFile> },
     /// The database's schema (what the agent shows a model; the live demo's schema view).
     Schema,
     /// The gold questions the worker opened (the live demo's question picker and verdicts).

@@ -1,10 +1,13 @@
-//! The matrix table itself: renders [`MatrixRow`]s in the order `table` decides.
-//! Takes its data as props, so the browser tests mount it with fixture data.
+//! The matrix table: renders core records in the order `table::arrange` decides,
+//! with the figures formatted by `analysis::format`. Takes its data as props, so the
+//! browser tests mount it with the published sweeps.
 
 use leptos::prelude::*;
+use sqlsweep_core::analysis::format;
+use sqlsweep_core::analysis::matrix::Direction;
+use sqlsweep_core::analysis::records::{platform_slug, PlatformFilter, Record};
 
-use super::table::{arrange, best, Column, Dir, MatrixRow, PlatformFilter, Reproduction, Sort};
-use crate::format;
+use super::table::{arrange, Column, MatrixSort, Reproduction, ReproductionMap};
 
 /// Skeleton rows while the sweeps load, so the table does not jump when they arrive
 /// (layout only; the published sweeps hold this many models).
@@ -14,38 +17,44 @@ const SKELETON_ROWS: usize = 15;
 pub fn SweepMatrix(
     /// `None` while the sweeps load.
     #[prop(into)]
-    rows: Signal<Option<Vec<MatrixRow>>>,
-    #[prop(into)] sort: Signal<Sort>,
+    records: Signal<Option<Vec<Record>>>,
+    /// Re-verification results by record key.
+    #[prop(into)]
+    reproduction: Signal<ReproductionMap>,
+    #[prop(into)] sort: Signal<MatrixSort>,
     #[prop(into)] filter: Signal<PlatformFilter>,
     on_sort: Callback<Column>,
 ) -> impl IntoView {
     let shown = Memo::new(move |_| {
-        rows.with(|rows| {
-            rows.as_ref().map(|rows| {
-                let arranged = arrange(rows, &filter.get(), sort.get());
-                let winner = best(&arranged);
-                arranged
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, r)| (r.clone(), Some(i) == winner))
-                    .collect::<Vec<_>>()
+        records.with(|records| {
+            records.as_ref().map(|records| {
+                reproduction.with(|repro| {
+                    let arranged = arrange(records, &filter.get(), sort.get(), repro);
+                    arranged
+                        .rows
+                        .iter()
+                        .map(|&i| {
+                            let r = &records[i];
+                            let state = repro.get(&r.key).cloned().unwrap_or_default();
+                            (r.clone(), state, Some(i) == arranged.winner)
+                        })
+                        .collect::<Vec<_>>()
+                })
             })
         })
     });
 
     let header = move |column: Column| {
-        let active = move || sort.get().column == column;
-        let aria = move || match (active(), sort.get().dir) {
+        let active = move || sort.get().column() == column;
+        let aria = move || match (active(), sort.get().direction()) {
             (false, _) => "none",
-            (true, Dir::Asc) => "ascending",
-            (true, Dir::Desc) => "descending",
+            (true, Direction::Asc) => "ascending",
+            (true, Direction::Desc) => "descending",
         };
-        let arrow = move || {
-            if active() {
-                format!(" {}", sort.get().dir.arrow())
-            } else {
-                String::new()
-            }
+        let arrow = move || match (active(), sort.get().direction()) {
+            (false, _) => "",
+            (true, Direction::Asc) => " ▲",
+            (true, Direction::Desc) => " ▼",
         };
         view! {
             <th scope="col" class=format!("col-{}", column.key()) class:num=column.is_numeric() aria-sort=aria>
@@ -77,7 +86,7 @@ pub fn SweepMatrix(
         .into_any(),
         Some(rows) => rows
             .into_iter()
-            .map(|(row, is_best)| view! { <Row row=row is_best=is_best /> })
+            .map(|(record, reproduction, is_best)| view! { <Row record reproduction is_best /> })
             .collect_view()
             .into_any(),
     }
@@ -85,7 +94,11 @@ pub fn SweepMatrix(
 
     view! {
         <div class="table-wrap">
-            <table class="matrix" data-testid="sweep-matrix" aria-busy=move || if shown.with(|s| s.is_none()) { "true" } else { "false" }>
+            <table
+                class="matrix"
+                data-testid="sweep-matrix"
+                aria-busy=move || if shown.with(|s| s.is_none()) { "true" } else { "false" }
+            >
                 <thead>
                     <tr>{Column::ALL.map(header).collect_view()}</tr>
                 </thead>
@@ -97,53 +110,48 @@ pub fn SweepMatrix(
 
 /// One model's row.
 #[component]
-fn Row(row: MatrixRow, is_best: bool) -> impl IntoView {
-    let s = &row.summary;
-    let platform = row
-        .platform
-        .as_ref()
-        .map(|p| p.label().to_string())
-        .unwrap_or_else(|| format::MISSING.into());
-    let chip = format!(
-        "chip chip-{}",
-        row.platform_key().unwrap_or_else(|| "none".into())
-    );
+fn Row(record: Record, reproduction: Reproduction, is_best: bool) -> impl IntoView {
+    let s = &record.summary;
+    let chip = format!("chip chip-{}", platform_slug(&record.platform));
     let model_cell = view! {
         <td class="col-model">
-            <span class="label">{is_best.then_some("★ ")}{row.label.clone()}</span>
-            <span class="id" title=row.model.clone()>{row.model.clone()}</span>
+            <span class="label">{is_best.then_some("★ ")}{record.label.clone()}</span>
+            <span class="id" title=record.model.clone()>{record.model.clone()}</span>
         </td>
     };
     let figures = if let Some(error) = &s.fatal_error {
         view! {
             <td class="fatal-cell" colspan=8 data-testid="fatal">
                 <strong>"✕ Every call failed"</strong>
-                " — "
+                <span class="muted">{format!(" ({} of {} calls) — no figures to compare", s.errors, s.n)}</span>
                 <span class="error-text" title=error.clone()>{error.clone()}</span>
-                <span class="muted">{format!(" ({} calls)", s.n)}</span>
             </td>
         }
         .into_any()
     } else {
         let accuracy = match s.accuracy {
-            Some(a) => format!("{} ({}/{})", format::percent(Some(a)), s.correct, s.n),
+            Some(a) => format!(
+                "{} ({})",
+                format::pct(Some(a)),
+                format::fraction(s.correct, s.n)
+            ),
             None => format::MISSING.to_string(),
         };
         let estimate = s.cost_is_estimate;
         let cost_title = if estimate {
-            "Estimate: no published rate for this model"
+            "Estimate: the file gives no published rate for this model"
         } else {
             ""
         };
         view! {
             <td class="num" data-testid="accuracy">{accuracy}</td>
-            <td class="num">{format::percent(s.json_ok_rate)}</td>
-            <td class="num">{format::millis(s.median_ttft_ms)}</td>
-            <td class="num">{format::millis(s.median_latency_ms)}</td>
-            <td class="num">{format::millis(s.p90_latency_ms)}</td>
+            <td class="num">{format::pct(s.json_ok_rate)}</td>
+            <td class="num">{format::ms(s.median_ttft_ms)}</td>
+            <td class="num">{format::ms(s.median_latency_ms)}</td>
+            <td class="num">{format::ms(s.p90_latency_ms)}</td>
             <td class="num">{format::tokens(s.mean_prompt_tokens)}</td>
             <td class="num">{format::tokens(s.mean_completion_tokens)}</td>
-            <td class="num" title=cost_title>
+            <td class="num" title=cost_title data-testid="cost">
                 {format::usd_per_query(s.cost_per_query_usd)}
                 {estimate.then(|| view! { <span class="estimate">"est."</span> })}
             </td>
@@ -151,11 +159,11 @@ fn Row(row: MatrixRow, is_best: bool) -> impl IntoView {
         .into_any()
     };
     view! {
-        <tr class:best=is_best class:fatal=row.is_fatal() data-model=row.model.clone()>
+        <tr class:best=is_best class:fatal=record.is_fatal() data-model=record.model.clone() data-key=record.key.clone()>
             {model_cell}
-            <td class="col-platform"><span class=chip>{platform}</span></td>
+            <td class="col-platform"><span class=chip>{record.platform.label().to_string()}</span></td>
             {figures}
-            <td class="col-reproduced" data-testid="reproduced">{reproduction_cell(&row.reproduction)}</td>
+            <td class="col-reproduced" data-testid="reproduced">{reproduction_cell(&reproduction)}</td>
         </tr>
     }
 }
@@ -178,21 +186,23 @@ fn reproduction_cell(r: &Reproduction) -> AnyView {
             for d in disagreements {
                 title.push_str(&format!("\n{}: {}", d.qid, d.detail));
             }
-            // Scores first (what the matrix's accuracy rests on); row sets and SQL errors
-            // that did not come back are named beside them.
+            // Scores first (what the accuracy rests on); row sets and SQL errors that did
+            // not come back are named beside them.
             let mut text = format!(
-                "{}/{}{}",
-                c.scores_agree,
-                c.traces,
+                "{}{}",
+                format::fraction(c.scores_agree, c.traces),
                 if ok { " ✓" } else { " ✗" }
             );
             if c.rows_reproduced != c.rows_checked {
-                text.push_str(&format!(" rows {}/{}", c.rows_reproduced, c.rows_checked));
+                text.push_str(&format!(
+                    " rows {}",
+                    format::fraction(c.rows_reproduced, c.rows_checked)
+                ));
             }
             if c.errors_reproduced != c.errors_checked {
                 text.push_str(&format!(
-                    " errors {}/{}",
-                    c.errors_reproduced, c.errors_checked
+                    " errors {}",
+                    format::fraction(c.errors_reproduced, c.errors_checked)
                 ));
             }
             view! {

@@ -2,15 +2,14 @@
 //! to be re-executed and re-scored (the same core code as `sqlsweep verify`), and
 //! the status line that reports how far it got and how long it took.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use sqlsweep_core::analysis::records::Record;
 use sqlsweep_core::sweep::SweepFile;
 use sqlsweep_core::verify::VerifyReport;
 
-use super::table::{row_key, Reproduction};
-use crate::format;
+use super::table::{Reproduction, ReproductionMap};
 use crate::sql_worker::{Reply, Request, SqlWorker, WorkerStatus};
 
 /// Progress of the background re-verification.
@@ -22,6 +21,8 @@ pub struct ReproduceProgress {
     pub scores_agree: u32,
     pub rows_checked: u32,
     pub rows_reproduced: u32,
+    pub errors_checked: u32,
+    pub errors_reproduced: u32,
     /// Models the worker could not check.
     pub failures: u32,
     /// Wall time from the first request to the last reply (worker start-up included).
@@ -31,11 +32,53 @@ pub struct ReproduceProgress {
     pub finished: bool,
 }
 
+/// Where the re-verification stands, for the status line (and its `data-state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReproduceState {
+    Running,
+    /// Finished, and every check agreed.
+    Done,
+    /// Finished with a disagreement or a model that could not be checked.
+    Disagree,
+    /// The worker could not start or open its data.
+    Failed,
+}
+
+impl ReproduceState {
+    pub fn key(self) -> &'static str {
+        match self {
+            ReproduceState::Running => "running",
+            ReproduceState::Done => "done",
+            ReproduceState::Disagree => "disagree",
+            ReproduceState::Failed => "failed",
+        }
+    }
+}
+
+impl ReproduceProgress {
+    pub fn state(&self, worker_failed: bool) -> ReproduceState {
+        if worker_failed {
+            ReproduceState::Failed
+        } else if !self.finished {
+            ReproduceState::Running
+        } else if self.failures == 0
+            && self.models_done == self.models_total
+            && self.scores_agree == self.traces
+            && self.rows_reproduced == self.rows_checked
+            && self.errors_reproduced == self.errors_checked
+        {
+            ReproduceState::Done
+        } else {
+            ReproduceState::Disagree
+        }
+    }
+}
+
 /// The page's re-verification state, shared through context.
 #[derive(Clone, Copy)]
 pub struct Reproducing {
     /// Per matrix row key.
-    pub by_row: RwSignal<HashMap<String, Reproduction>>,
+    pub by_row: RwSignal<ReproductionMap>,
     pub progress: RwSignal<ReproduceProgress>,
     /// Set when the work has been handed to the worker (it runs once per page).
     pub started: RwSignal<bool>,
@@ -45,7 +88,7 @@ pub struct Reproducing {
 pub fn use_reproducing() -> Reproducing {
     use_context::<Reproducing>().unwrap_or_else(|| {
         let r = Reproducing {
-            by_row: RwSignal::new(HashMap::new()),
+            by_row: RwSignal::new(ReproductionMap::new()),
             progress: RwSignal::new(ReproduceProgress::default()),
             started: RwSignal::new(false),
         };
@@ -54,35 +97,51 @@ pub fn use_reproducing() -> Reproducing {
     })
 }
 
+/// A wait the user sits through, in seconds: 4132 ms → "4.1 s".
+fn seconds(ms: f64) -> String {
+    format!("{:.1} s", ms / 1000.0)
+}
+
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }
 
-/// Re-verifies every model of `sweeps`, one request per model so rows fill in as
-/// results arrive.
+/// Re-verifies the model run behind every record (`records` built from `sweeps`, in
+/// that order), one request per model so rows fill in as results arrive.
 pub async fn reproduce_all(
     worker: SqlWorker,
-    sweeps: Vec<(&'static str, Arc<SweepFile>)>,
-    reproduction: RwSignal<HashMap<String, Reproduction>>,
+    sweeps: Vec<Arc<SweepFile>>,
+    records: Vec<Record>,
+    reproduction: RwSignal<ReproductionMap>,
     progress: RwSignal<ReproduceProgress>,
 ) {
-    let total: usize = sweeps.iter().map(|(_, s)| s.models.len()).sum();
     progress.try_set(ReproduceProgress {
-        models_total: total as u32,
+        models_total: records.len() as u32,
         ..Default::default()
     });
     let started = now_ms();
-    for (file, sweep) in &sweeps {
-        for run in &sweep.models {
+    for record in &records {
+        let Some((sweep, run)) = sweeps
+            .get(record.sweep_index)
+            .and_then(|s| s.models.get(record.run_index).map(|r| (s, r)))
+        else {
+            continue;
+        };
+        {
             let one = SweepFile {
                 schema: sweep.schema.clone(),
                 version: sweep.version,
                 run: sweep.run.clone(),
                 models: vec![run.clone()],
             };
-            let (result, verify_ms) = match worker.request(Request::Verify { sweep: one }).await {
+            let (result, verify_ms) = match worker
+                .request(Request::Verify {
+                    sweep: Box::new(one),
+                })
+                .await
+            {
                 Ok(Reply::Verified { report, elapsed_ms }) => {
                     let VerifyReport {
                         disagreements,
@@ -114,11 +173,13 @@ pub async fn reproduce_all(
                         p.scores_agree += c.scores_agree;
                         p.rows_checked += c.rows_checked;
                         p.rows_reproduced += c.rows_reproduced;
+                        p.errors_checked += c.errors_checked;
+                        p.errors_reproduced += c.errors_reproduced;
                     }
                     _ => p.failures += 1,
                 }
             });
-            reproduction.try_update(|m| m.insert(row_key(file, &run.model), result));
+            reproduction.try_update(|m| m.insert(record.key.clone(), result));
         }
     }
     let wall = now_ms() - started;
@@ -135,19 +196,10 @@ pub fn ReproduceStatus(
     #[prop(into)] status: Signal<WorkerStatus>,
 ) -> impl IntoView {
     let state = move || {
-        let p = progress.get();
-        if p.finished {
-            if p.failures == 0 && p.scores_agree == p.traces && p.rows_reproduced == p.rows_checked
-            {
-                "done"
-            } else {
-                "disagree"
-            }
-        } else if matches!(status.get(), WorkerStatus::Failed(_)) {
-            "failed"
-        } else {
-            "running"
-        }
+        progress
+            .get()
+            .state(matches!(status.get(), WorkerStatus::Failed(_)))
+            .key()
     };
     let text = move || {
         let p = progress.get();
@@ -155,13 +207,15 @@ pub fn ReproduceStatus(
             WorkerStatus::Ready(o) => format!(
                 "SQLite {} in a Web Worker; Chinook loaded in {}",
                 o.sqlite_version,
-                format::seconds(o.elapsed_ms)
+                seconds(o.elapsed_ms)
             ),
             WorkerStatus::Failed(e) => format!("SQLite worker failed: {e}"),
             WorkerStatus::Starting => "starting SQLite in a Web Worker…".into(),
             WorkerStatus::Idle => "waiting for the sweeps…".into(),
         };
-        if p.finished {
+        if matches!(status.get(), WorkerStatus::Failed(_)) {
+            format!("Could not reproduce the traces in your browser: {engine}.")
+        } else if p.finished {
             format!(
                 "Reproduced in your browser: {}/{} scores agree, {}/{} recorded row sets reproduced, {} models in {}{} ({engine}).",
                 p.scores_agree,
@@ -169,9 +223,12 @@ pub fn ReproduceStatus(
                 p.rows_reproduced,
                 p.rows_checked,
                 p.models_done,
-                format::seconds(p.wall_ms.unwrap_or(0.0)),
+                seconds(p.wall_ms.unwrap_or(0.0)),
                 if p.failures > 0 { format!("; {} models could not be checked", p.failures) } else { String::new() },
             )
+        } else if p.models_total == 0 {
+            "Once the sweeps are loaded, every trace is re-run and re-scored here in your browser (SQLite in a Web Worker)."
+                .to_string()
         } else {
             format!(
                 "Reproducing every trace in your browser: {} of {} models checked ({engine}).",
@@ -194,5 +251,86 @@ pub fn ReproduceStatus(
         >
             {text}
         </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(p: ReproduceProgress, worker_failed: bool, expected: ReproduceState) {
+        assert_eq!(
+            p.state(worker_failed),
+            expected,
+            "{p:?} worker_failed={worker_failed}"
+        );
+    }
+
+    #[test]
+    fn states() {
+        let done = ReproduceProgress {
+            models_total: 2,
+            models_done: 2,
+            traces: 50,
+            scores_agree: 50,
+            rows_checked: 40,
+            rows_reproduced: 40,
+            errors_checked: 3,
+            errors_reproduced: 3,
+            finished: true,
+            ..Default::default()
+        };
+        use ReproduceState::*;
+        check(ReproduceProgress::default(), false, Running);
+        check(
+            ReproduceProgress {
+                finished: false,
+                ..done.clone()
+            },
+            false,
+            Running,
+        );
+        check(done.clone(), false, Done);
+        check(done.clone(), true, Failed);
+        check(
+            ReproduceProgress {
+                scores_agree: 49,
+                ..done.clone()
+            },
+            false,
+            Disagree,
+        );
+        check(
+            ReproduceProgress {
+                rows_reproduced: 39,
+                ..done.clone()
+            },
+            false,
+            Disagree,
+        );
+        check(
+            ReproduceProgress {
+                errors_reproduced: 2,
+                ..done.clone()
+            },
+            false,
+            Disagree,
+        );
+        check(
+            ReproduceProgress {
+                failures: 1,
+                ..done.clone()
+            },
+            false,
+            Disagree,
+        );
+        check(
+            ReproduceProgress {
+                models_done: 1,
+                ..done
+            },
+            false,
+            Disagree,
+        );
     }
 }
