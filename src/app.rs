@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::data::provide_published_sweeps;
+use crate::data::{provide_published_sweeps, provide_sweep_library};
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
 use crate::views::live::LiveView;
@@ -19,6 +19,7 @@ const DATA_SOURCE: &str =
 pub fn App() -> impl IntoView {
     let router = use_hash_location();
     provide_published_sweeps();
+    provide_sweep_library();
     use_sql_worker();
     use_reproducing();
 

@@ -3,9 +3,11 @@
 //! that names the file and what was wrong. Views read data only through here.
 
 pub mod fetch;
+pub mod library;
 pub mod published;
 
 pub use fetch::FetchError;
+pub use library::{provide_sweep_library, use_sweep_library, LibraryEntry, SweepLibrary};
 pub use published::{provide_published_sweeps, use_published_sweeps, PublishedSweeps, SweepSlot};
 
 /// URL of a data file, relative to the page (works under any static-host path).
