@@ -8,6 +8,7 @@ use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
 use crate::views::live::LiveView;
 use crate::views::not_found::NotFound;
+use crate::views::run::{provide_run_session, RunView};
 use crate::views::sweep::reproduce::use_reproducing;
 use crate::views::sweep::SweepView;
 
@@ -21,6 +22,8 @@ pub fn App() -> impl IntoView {
     provide_published_sweeps();
     provide_sweep_library();
     use_sql_worker();
+    // Stored runs join the library at start-up; a run keeps going across views.
+    provide_run_session();
     use_reproducing();
 
     // Only the target decides which view is mounted; query changes stay inside the view.
@@ -57,6 +60,7 @@ pub fn App() -> impl IntoView {
             {move || match target.get() {
                 Target::View(Route::Sweep) | Target::Redirect(Route::Sweep) => view! { <SweepView /> }.into_any(),
                 Target::View(Route::Live) | Target::Redirect(Route::Live) => view! { <LiveView /> }.into_any(),
+                Target::View(Route::Run) | Target::Redirect(Route::Run) => view! { <RunView /> }.into_any(),
                 Target::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
             }}
         </main>

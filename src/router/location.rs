@@ -11,17 +11,20 @@ pub enum Route {
     Sweep,
     /// The live demo and comparison tool.
     Live,
+    /// Sweeps and load tests run from the browser.
+    Run,
 }
 
 impl Route {
     /// Every view, in nav order.
-    pub const ALL: [Route; 2] = [Route::Sweep, Route::Live];
+    pub const ALL: [Route; 3] = [Route::Sweep, Route::Live, Route::Run];
 
     /// The path inside the hash (`sweep` for `#/sweep`).
     pub fn path(self) -> &'static str {
         match self {
             Route::Sweep => "sweep",
             Route::Live => "live",
+            Route::Run => "run",
         }
     }
 
@@ -30,6 +33,7 @@ impl Route {
         match self {
             Route::Sweep => "Model sweep",
             Route::Live => "Live demo",
+            Route::Run => "Run a sweep",
         }
     }
 

@@ -4,4 +4,5 @@
 
 pub mod live;
 pub mod not_found;
+pub mod run;
 pub mod sweep;

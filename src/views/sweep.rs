@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use sqlsweep_core::analysis::records::{records as build_records, PlatformFilter, Record};
-use sqlsweep_core::sweep::{Platform, SweepFile};
+use sqlsweep_core::sweep::{Platform, Source, SweepFile};
 
-use crate::data::use_published_sweeps;
+use crate::data::use_sweep_library;
 use crate::router::use_hash_location;
 use crate::sql_worker::use_sql_worker;
 use matrix::SweepMatrix;
@@ -23,7 +23,7 @@ use table::{filter_from_query, filter_to_query, Column, MatrixSort};
 #[component]
 pub fn SweepView() -> impl IntoView {
     let router = use_hash_location();
-    let sweeps = use_published_sweeps();
+    let library = use_sweep_library();
     let worker = use_sql_worker();
     // Page-wide, so leaving the view and coming back neither loses nor repeats the work.
     let Reproducing {
@@ -32,19 +32,16 @@ pub fn SweepView() -> impl IntoView {
         started,
     } = use_reproducing();
 
-    // The sweeps that loaded, once every file has settled (loaded or failed).
+    // Every sweep of the library (published, imported, own runs), once every
+    // published file has settled (loaded or failed).
     let loaded = move || -> Option<Vec<Arc<SweepFile>>> {
-        let settled = sweeps.settled()?;
-        Some(settled.into_iter().filter_map(|(_, l)| l.ok()).collect())
+        if library.loading() {
+            return None;
+        }
+        Some(library.entries().into_iter().map(|e| e.sweep).collect())
     };
     let errors = move || -> Vec<String> {
-        sweeps
-            .slots
-            .iter()
-            .filter_map(|s| s.load.get())
-            .filter_map(|l| l.err())
-            .map(|e| e.to_string())
-            .collect()
+        library.errors().into_iter().map(|e| e.to_string()).collect()
     };
     // The core's normalised records, rebuilt only when a sweep arrives.
     let records = Memo::new(move |_| {
@@ -86,6 +83,11 @@ pub fn SweepView() -> impl IntoView {
             return;
         }
         started.set(true);
+        // Runs made in this browser already ran their SQL in the worker.
+        let recs: Vec<Record> = recs
+            .into_iter()
+            .filter(|r| !matches!(r.source, Some(Source::Own)))
+            .collect();
         leptos::task::spawn_local(reproduce_all(worker, list, recs, reproduction, progress));
     });
 

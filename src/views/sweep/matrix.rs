@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use sqlsweep_core::analysis::format;
 use sqlsweep_core::analysis::matrix::Direction;
 use sqlsweep_core::analysis::records::{platform_slug, PlatformFilter, Record};
+use sqlsweep_core::sweep::Source;
 
 use super::table::{arrange, Column, MatrixSort, Reproduction, ReproductionMap};
 
@@ -113,10 +114,16 @@ pub fn SweepMatrix(
 fn Row(record: Record, reproduction: Reproduction, is_best: bool) -> impl IntoView {
     let s = &record.summary;
     let chip = format!("chip chip-{}", platform_slug(&record.platform));
+    let source = match &record.source {
+        Some(Source::Published { .. }) | None => None,
+        Some(_) => Some(record.source_label.clone()),
+    };
+    let own = matches!(record.source, Some(Source::Own));
     let model_cell = view! {
         <td class="col-model">
             <span class="label">{is_best.then_some("★ ")}{record.label.clone()}</span>
             <span class="id" title=record.model.clone()>{record.model.clone()}</span>
+            {source.map(|l| view! { <span class="source" data-testid="source">{l}</span> })}
         </td>
     };
     let figures = if let Some(error) = &s.fatal_error {
@@ -163,7 +170,13 @@ fn Row(record: Record, reproduction: Reproduction, is_best: bool) -> impl IntoVi
             {model_cell}
             <td class="col-platform"><span class=chip>{record.platform.label().to_string()}</span></td>
             {figures}
-            <td class="col-reproduced" data-testid="reproduced">{reproduction_cell(&reproduction)}</td>
+            <td class="col-reproduced" data-testid="reproduced">
+                {if own {
+                    view! { <span class="muted" title="Run in this browser: its SQL already ran in the SQLite worker">"ran here"</span> }.into_any()
+                } else {
+                    reproduction_cell(&reproduction)
+                }}
+            </td>
         </tr>
     }
 }
