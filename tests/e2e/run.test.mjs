@@ -20,7 +20,8 @@ import {
 const KEY = 'sk-fixture-run-e2e-5c1d8e0b7a93';
 const DATA = path.join(ROOT, 'data', 'cache');
 const MODEL_A = 'ttft-40+gap-3';
-const MODEL_B = 'ttft-60+chunk-20+usage-fireworks';
+// B's responses carry Timing-Allow-Origin, so the page can read their HTTP protocol.
+const MODEL_B = 'ttft-60+chunk-20+usage-fireworks+timing-allow';
 let dist, site, fixture, browser, dir, wrong;
 const consoleLines = [];
 const exported = [];
@@ -134,6 +135,7 @@ test('a sweep of 25 questions × 2 models: progress, calibration, results, CLI a
   assert.equal(sweep.run.calibration.configured_ttft_ms, 200);
   assert.ok(sweep.run.calibration.samples >= 12);
   assert.match(sweep.run.user_agent, /Mozilla\/5\.0/);
+  assert.equal(sweep.run.http_protocol, 'http/1.1', 'nextHopProtocol, once a response allowed it');
   assert.equal(sweep.models.reduce((n, m) => n + m.traces.length, 0), 50);
   for (const m of sweep.models) {
     for (const id of wrong) assert.equal(m.traces.find((t) => t.qid === id).correct, false, `${m.model} ${id}`);

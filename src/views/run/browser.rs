@@ -27,6 +27,14 @@ pub fn next_hop_protocol(url: &str) -> Option<String> {
         .filter(|p| !p.trim().is_empty())
 }
 
+/// Empties the Resource Timing buffer, which holds only 250 entries by default: a
+/// run started after earlier runs filled it would otherwise never see its responses.
+pub fn forget_resource_timings() {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        p.clear_resource_timings();
+    }
+}
+
 /// Offers `text` as a file download named `name` (a Blob URL on a temporary link).
 pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
     let fail = |what: &str, e: JsValue| format!("could not {what}: {e:?}");

@@ -19,7 +19,7 @@ use sqlsweep_core::engine::{Engine, Event, Progress, RunContext, RunForm};
 use sqlsweep_core::gold::GoldSet;
 use sqlsweep_core::sweep::{self, Calibration, Source, SweepFile};
 
-use super::browser::{download, next_hop_protocol, user_agent};
+use super::browser::{download, forget_resource_timings, next_hop_protocol, user_agent};
 use super::form::{FormState, FormValues};
 use super::driver::{self, drive, HarnessTime, RunControl, Wire};
 use super::store::{
@@ -426,6 +426,9 @@ impl RunSession {
         let (control, inbox) = driver::channel();
         self.control.set_value(Some(control));
         let url = endpoint.chat_completions_url();
+        if saved.http_protocol.is_none() {
+            forget_resource_timings();
+        }
         let mut last_publish = now_ms();
         let mut storage_failed = false;
         let this = *self;
