@@ -309,6 +309,39 @@ test('a load test at 2 and 8: percentiles flagged indicative, 8 flagged browser-
   await context.close();
 });
 
+test('agent protocol: retries with back-off, pacing between calls, a refused key named with advice', async () => {
+  const { context, page, problems } = await freshPage();
+  const flaky = 'fail-first-2+status-503+ttft-20';
+  await openRun(page, site.url, {
+    base: fixture.base, models: `${flaky},unauthorized`, protocol: 'agent', questions: 'q_004..q_006', pace: '300',
+  }, { key: KEY });
+  await page.click('[data-testid=start]');
+  assert.equal(await waitForEnd(page), 'finished');
+  const r = await results(page);
+  assert.deepEqual(r.summary.map((x) => [x.model, x.correct, x.n]), [[flaky, 3, 3], ['unauthorized', 0, 3]]);
+  assert.match(r.load[1].errors, /3× key refused \(401\/403\)/);
+  const failure = await page.$eval('[data-testid=last-failure]', (el) => ({ outcome: el.dataset.outcome, text: el.textContent }));
+  assert.equal(failure.outcome, 'unauthorized');
+  assert.match(failure.text, /refused the key \(HTTP 401\)/);
+  const file = await download(page, '[data-testid=export-shown]');
+  const sweep = JSON.parse(file.text);
+  assert.equal(sweep.run.protocol, 'agent');
+  const first = sweep.models[0].traces.find((t) => t.qid === 'q_004');
+  assert.deepEqual(first.attempts.map((a) => a.status), [503, 503, 200], 'two retries, then the answer');
+  assert.ok(first.attempts[1].waited_ms >= 250 && first.attempts[2].waited_ms > first.attempts[1].waited_ms, 'exponential back-off');
+  // Pacing: the fixture saw at least 300 ms between the end of one question's call and the next request.
+  const journal = (await fixture.journal()).filter((e) => e.model === flaky && e.status === 200);
+  assert.equal(journal.length, 3);
+  for (let i = 1; i < journal.length; i++) {
+    const gap = journal[i].received_ms - journal[i - 1].end_ms;
+    assert.ok(gap >= 290, `gap ${gap} ms between paced calls`);
+  }
+  assert.ok(!file.text.includes(KEY));
+  // The browser itself logs every non-2xx response; nothing else may appear.
+  assert.deepEqual(problems.filter((p) => !/status of (401|503)/.test(p)), []);
+  await context.close();
+});
+
 test('the key never reached the console', () => {
   assert.ok(consoleLines.length >= 0);
   for (const line of consoleLines) assert.ok(!line.includes(KEY), `key in the console: ${line}`);

@@ -63,6 +63,12 @@ pub fn ProgressCard(session: RunSession) -> impl IntoView {
                 _ => None,
             }}
             {move || session.calibrating.get().map(|p| bar(&p, "calibration-progress"))}
+            {move || session.last_failure.get().map(|f| view! {
+                <p class=format!("note failure {}", f.advice.level.name()) data-testid="last-failure" data-outcome=crate::live::outcome_slug(f.outcome)>
+                    <strong>{format!("Latest failed call ({} · {}): {}", f.model, f.qid, f.advice.headline)}</strong>
+                    {(!f.advice.detail.is_empty()).then(|| format!(" — {}", f.advice.detail))}
+                </p>
+            })}
             {move || session.progress.get().map(|p| bar(&p, "progress"))}
             {move || {
                 session

@@ -11,13 +11,15 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use sqlsweep_core::agent::SchemaInfo;
+use sqlsweep_core::demo::advice::{advise, Advice, Situation, WaitSource};
 use sqlsweep_core::demo::key::{key_for, BoundKey};
 use sqlsweep_core::engine::calibrate::{calibration, calibration_spec};
 use sqlsweep_core::engine::checkpoint::{header_line, journal, trace_line};
 use sqlsweep_core::engine::spec::platform_of;
-use sqlsweep_core::engine::{Engine, Event, Progress, RunContext, RunForm};
+use sqlsweep_core::engine::{Engine, Event, Progress, RunContext, RunForm, RunSpec};
+use sqlsweep_core::outcome::Outcome;
 use sqlsweep_core::gold::GoldSet;
-use sqlsweep_core::sweep::{self, Calibration, Source, SweepFile};
+use sqlsweep_core::sweep::{self, Calibration, Source, SweepFile, Trace};
 
 use super::browser::{download, forget_resource_timings, next_hop_protocol, user_agent};
 use super::form::{FormState, FormValues};
@@ -79,6 +81,57 @@ pub struct StoredEntry {
     pub traces: usize,
 }
 
+/// A failed call of the run and core's advice for its outcome class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailureNote {
+    pub model: String,
+    pub qid: String,
+    pub outcome: Outcome,
+    pub advice: Advice,
+}
+
+/// Core's advice for a trace that failed in transport; `None` for any other trace.
+fn failure_note(spec: &RunSpec, provider: &str, model: &str, trace: &Trace) -> Option<FailureNote> {
+    let outcome = trace.outcome?;
+    if !outcome.is_transport_failure() {
+        return None;
+    }
+    let retried = trace.attempts.len() > 1;
+    let advice = advise(&Situation {
+        outcome,
+        provider,
+        endpoint: &spec.endpoint,
+        model,
+        strategy: spec.strategy(),
+        status: trace.attempts.last().and_then(|a| a.status),
+        message: trace.error.as_deref(),
+        rows: None,
+        rows_capped: false,
+        repairs: trace.repairs.unwrap_or(0),
+        http_attempts: trace.attempts.len().max(1) as u32,
+        wait: if retried { WaitSource::Backoff } else { WaitSource::NoRetry },
+        timeout_ms: spec.limits.call_timeout_ms as f64,
+    });
+    Some(FailureNote {
+        model: model.to_string(),
+        qid: trace.qid.clone(),
+        outcome,
+        advice,
+    })
+}
+
+/// `label`, or `label (2)`, `label (3)`… when a stored run already has it (the
+/// library tells runs apart by label).
+fn unique_label(label: String, taken: &[String]) -> String {
+    if !taken.contains(&label) {
+        return label;
+    }
+    (2..)
+        .map(|n| format!("{label} ({n})"))
+        .find(|l| !taken.contains(l))
+        .unwrap_or(label)
+}
+
 /// See the module documentation. Cheap to copy.
 #[derive(Clone, Copy)]
 pub struct RunSession {
@@ -99,6 +152,8 @@ pub struct RunSession {
     pub interrupted: RwSignal<Option<String>>,
     /// Problems worth a line: storage full, a stored run that cannot be read.
     pub notices: RwSignal<Vec<String>>,
+    /// The latest call that failed in transport, with what to do about it.
+    pub last_failure: RwSignal<Option<FailureNote>>,
     /// What the harness cost in this page's latest run (with its library entry).
     pub harness: RwSignal<Option<(usize, HarnessTime)>>,
     /// The stored run being run now.
@@ -120,14 +175,19 @@ pub fn provide_run_session() -> RunSession {
         stored: RwSignal::new(Vec::new()),
         interrupted: RwSignal::new(None),
         notices: RwSignal::new(Vec::new()),
+        last_failure: RwSignal::new(None),
         harness: RwSignal::new(None),
         active: RwSignal::new(None),
         control: StoredValue::new_local(None),
         worker: use_sql_worker(),
         library: use_sweep_library(),
     };
-    session.restore();
     provide_context(session);
+    // After the first view has rendered: stored runs can be large.
+    leptos::task::spawn_local(async move {
+        crate::live::clock::sleep(0.0).await;
+        session.restore();
+    });
     session
 }
 
@@ -342,6 +402,7 @@ impl RunSession {
 
         self.phase.set(Phase::Preparing);
         self.progress.set(None);
+        self.last_failure.set(None);
         self.harness.set(None);
         let (gold, schema) = gold_and_schema(self.worker)
             .await
@@ -356,8 +417,18 @@ impl RunSession {
                 } else {
                     form.label.trim().to_string()
                 };
-                (run_id(started), label, None)
+                let taken: Vec<String> = self
+                    .library
+                    .entries()
+                    .into_iter()
+                    .map(|e| e.file)
+                    .collect();
+                (run_id(started), unique_label(label, &taken), None)
             }
+        };
+        let form = RunForm {
+            label: label.clone(),
+            ..form
         };
         let mut spec = form
             .to_spec(
@@ -435,6 +506,9 @@ impl RunSession {
         let mut on_event = |engine: &Engine, event: Event| -> Result<(), String> {
             match event {
                 Event::TraceFinished { model, trace } => {
+                    if let Some(note) = failure_note(engine.spec(), provider, &model, &trace) {
+                        this.last_failure.set(Some(note));
+                    }
                     if let (Some(store), Some(w)) = (store.as_ref(), writer.as_mut()) {
                         if let Err(e) = store.append(w, &trace_line(&model, &trace)) {
                             if !storage_failed {
@@ -548,6 +622,19 @@ impl RunSession {
                 "the calibration got no first token from {} (is a sqlsweep-fixture running there?)",
                 endpoint.host()
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_stay_unique() {
+        let taken = vec!["a".to_string(), "a (2)".to_string(), "b (2)".to_string()];
+        for (label, want) in [("c", "c"), ("a", "a (3)"), ("b", "b"), ("b (2)", "b (2) (2)")] {
+            assert_eq!(unique_label(label.to_string(), &taken), want);
         }
     }
 }
