@@ -41,7 +41,11 @@ pub fn SweepView() -> impl IntoView {
         Some(library.entries().into_iter().map(|e| e.sweep).collect())
     };
     let errors = move || -> Vec<String> {
-        library.errors().into_iter().map(|e| e.to_string()).collect()
+        library
+            .errors()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect()
     };
     // The core's normalised records, rebuilt only when a sweep arrives.
     let records = Memo::new(move |_| {

@@ -63,7 +63,7 @@ fn streamed(t: f64, content: &str, chunk: usize) -> (CallRecord, f64) {
 
 /// What comes back to the engine: a model call's record or an execution's result.
 enum Reply {
-    Call(CallRecord),
+    Call(Box<CallRecord>),
     Rows(Result<ResultSet, String>),
 }
 
@@ -97,7 +97,7 @@ fn drive(
                             .to_string();
                     let chunk = 1 + (call_id.0 as usize * 13) % 61;
                     let (record, end) = streamed(*clock, &content, chunk);
-                    pending.push((end, call_id, Reply::Call(record)));
+                    pending.push((end, call_id, Reply::Call(Box::new(record))));
                 }
                 Action::Execute { call_id, sql } => {
                     let result = db.run(&sql, &limits).map_err(|e| e.to_string());
@@ -132,7 +132,7 @@ fn drive(
         let (due, id, what) = pending.remove(0);
         *clock = clock.max(due);
         match what {
-            Reply::Call(record) => engine.on_call_finished(*clock, id, record).unwrap(),
+            Reply::Call(record) => engine.on_call_finished(*clock, id, *record).unwrap(),
             Reply::Rows(result) => engine.on_executed(*clock, id, result).unwrap(),
         }
     }

@@ -72,7 +72,9 @@ pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
 }
 
 /// The first file picked in `input`: its name and bytes.
-pub async fn read_picked(input: &web_sys::HtmlInputElement) -> Result<Option<(String, Vec<u8>)>, String> {
+pub async fn read_picked(
+    input: &web_sys::HtmlInputElement,
+) -> Result<Option<(String, Vec<u8>)>, String> {
     let Some(file) = input.files().and_then(|f| f.get(0)) else {
         return Ok(None);
     };

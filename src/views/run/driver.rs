@@ -130,9 +130,17 @@ pub async fn drive(
                     ..
                 } => {
                     harness.calls += 1;
-                    spawn_call(&wire, &control, call_id, body.to_string(), timeout_ms as f64);
+                    spawn_call(
+                        &wire,
+                        &control,
+                        call_id,
+                        body.to_string(),
+                        timeout_ms as f64,
+                    );
                 }
-                Action::Execute { call_id, sql } => spawn_exec(worker, &control, call_id, sql, max_rows),
+                Action::Execute { call_id, sql } => {
+                    spawn_exec(worker, &control, call_id, sql, max_rows)
+                }
                 Action::WakeAt(at) => wake = Some(at),
                 Action::Done => done = true,
             }

@@ -18,7 +18,11 @@ pub enum ScheduleKind {
 }
 
 impl ScheduleKind {
-    pub const ALL: [ScheduleKind; 3] = [ScheduleKind::Sequential, ScheduleKind::Concurrent, ScheduleKind::Load];
+    pub const ALL: [ScheduleKind; 3] = [
+        ScheduleKind::Sequential,
+        ScheduleKind::Concurrent,
+        ScheduleKind::Load,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -49,11 +53,17 @@ pub const PROTOCOLS: [(Protocol, &str, &str); 3] = [
 ];
 
 pub fn protocol_key(p: &Protocol) -> &'static str {
-    PROTOCOLS.iter().find(|(q, _, _)| q == p).map_or("one-shot", |(_, k, _)| k)
+    PROTOCOLS
+        .iter()
+        .find(|(q, _, _)| q == p)
+        .map_or("one-shot", |(_, k, _)| k)
 }
 
 fn protocol_from_key(s: &str) -> Option<Protocol> {
-    PROTOCOLS.iter().find(|(_, k, _)| *k == s).map(|(p, _, _)| p.clone())
+    PROTOCOLS
+        .iter()
+        .find(|(_, k, _)| *k == s)
+        .map(|(p, _, _)| p.clone())
 }
 
 /// The default first-token delay of the calibration fixture model.
@@ -105,7 +115,9 @@ impl Default for FormValues {
 }
 
 fn num<T: std::str::FromStr>(q: &Query, key: &str, default: T) -> T {
-    q.get(key).and_then(|v| v.trim().parse().ok()).unwrap_or(default)
+    q.get(key)
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
 }
 
 impl FormValues {
@@ -113,10 +125,18 @@ impl FormValues {
     pub fn from_query(q: &Query) -> FormValues {
         let d = FormValues::default();
         FormValues {
-            models: q.get("models").map_or(d.models, |m| parse_models(m).join("\n")),
+            models: q
+                .get("models")
+                .map_or(d.models, |m| parse_models(m).join("\n")),
             questions: q.get("questions").map_or(d.questions, str::to_string),
-            protocol: q.get("protocol").and_then(protocol_from_key).unwrap_or(d.protocol),
-            kind: q.get("schedule").and_then(ScheduleKind::from_key).unwrap_or(d.kind),
+            protocol: q
+                .get("protocol")
+                .and_then(protocol_from_key)
+                .unwrap_or(d.protocol),
+            kind: q
+                .get("schedule")
+                .and_then(ScheduleKind::from_key)
+                .unwrap_or(d.kind),
             pace_ms: num(q, "pace", d.pace_ms),
             concurrency: num(q, "c", d.concurrency),
             warmup: num(q, "warmup", d.warmup),
@@ -138,20 +158,86 @@ impl FormValues {
         let models = parse_models(&self.models).join(",");
         let entries: [(&str, Option<String>); 15] = [
             ("models", pick(!models.is_empty(), models)),
-            ("questions", pick(self.questions.trim() != d.questions, self.questions.trim().to_string())),
-            ("protocol", pick(self.protocol != d.protocol, protocol_key(&self.protocol).to_string())),
-            ("schedule", pick(self.kind != d.kind, self.kind.key().to_string())),
-            ("pace", pick(self.pace_ms != d.pace_ms, self.pace_ms.to_string())),
-            ("c", pick(self.concurrency != d.concurrency, self.concurrency.to_string())),
-            ("warmup", pick(self.warmup != d.warmup, self.warmup.to_string())),
-            ("levels", pick(self.levels.trim() != d.levels, self.levels.trim().to_string())),
-            ("rounds", pick(!self.rounds.trim().is_empty(), self.rounds.trim().to_string())),
-            ("min", pick(self.min_samples != d.min_samples, self.min_samples.to_string())),
-            ("label", pick(!self.label.trim().is_empty(), self.label.trim().to_string())),
+            (
+                "questions",
+                pick(
+                    self.questions.trim() != d.questions,
+                    self.questions.trim().to_string(),
+                ),
+            ),
+            (
+                "protocol",
+                pick(
+                    self.protocol != d.protocol,
+                    protocol_key(&self.protocol).to_string(),
+                ),
+            ),
+            (
+                "schedule",
+                pick(self.kind != d.kind, self.kind.key().to_string()),
+            ),
+            (
+                "pace",
+                pick(self.pace_ms != d.pace_ms, self.pace_ms.to_string()),
+            ),
+            (
+                "c",
+                pick(
+                    self.concurrency != d.concurrency,
+                    self.concurrency.to_string(),
+                ),
+            ),
+            (
+                "warmup",
+                pick(self.warmup != d.warmup, self.warmup.to_string()),
+            ),
+            (
+                "levels",
+                pick(
+                    self.levels.trim() != d.levels,
+                    self.levels.trim().to_string(),
+                ),
+            ),
+            (
+                "rounds",
+                pick(
+                    !self.rounds.trim().is_empty(),
+                    self.rounds.trim().to_string(),
+                ),
+            ),
+            (
+                "min",
+                pick(
+                    self.min_samples != d.min_samples,
+                    self.min_samples.to_string(),
+                ),
+            ),
+            (
+                "label",
+                pick(!self.label.trim().is_empty(), self.label.trim().to_string()),
+            ),
             ("calibrate", pick(self.calibrate, "1".to_string())),
-            ("cal", pick(!self.calibration_base.trim().is_empty(), self.calibration_base.trim().to_string())),
-            ("cal_ttft", pick(self.calibration_ttft_ms != d.calibration_ttft_ms, self.calibration_ttft_ms.to_string())),
-            ("cal_calls", pick(self.calibration_calls != d.calibration_calls, self.calibration_calls.to_string())),
+            (
+                "cal",
+                pick(
+                    !self.calibration_base.trim().is_empty(),
+                    self.calibration_base.trim().to_string(),
+                ),
+            ),
+            (
+                "cal_ttft",
+                pick(
+                    self.calibration_ttft_ms != d.calibration_ttft_ms,
+                    self.calibration_ttft_ms.to_string(),
+                ),
+            ),
+            (
+                "cal_calls",
+                pick(
+                    self.calibration_calls != d.calibration_calls,
+                    self.calibration_calls.to_string(),
+                ),
+            ),
         ];
         entries
             .into_iter()
@@ -162,7 +248,9 @@ impl FormValues {
     /// (the custom endpoint), `timeout_s` the key bar's per-call limit.
     pub fn to_form(&self, fallback_base: &str, timeout_s: f64) -> RunForm {
         let schedule = match self.kind {
-            ScheduleKind::Sequential => ScheduleForm::Sequential { pace_ms: self.pace_ms },
+            ScheduleKind::Sequential => ScheduleForm::Sequential {
+                pace_ms: self.pace_ms,
+            },
             ScheduleKind::Concurrent => ScheduleForm::Concurrent {
                 concurrency: self.concurrency,
                 warmup: self.warmup,
@@ -170,7 +258,8 @@ impl FormValues {
             ScheduleKind::Load => ScheduleForm::Load {
                 levels: self.levels.clone(),
                 // An unreadable number is 0 rounds, which the form refuses by name.
-                rounds: (!self.rounds.trim().is_empty()).then(|| self.rounds.trim().parse().unwrap_or(0)),
+                rounds: (!self.rounds.trim().is_empty())
+                    .then(|| self.rounds.trim().parse().unwrap_or(0)),
                 min_samples: self.min_samples,
                 warmup: self.warmup,
             },
@@ -288,8 +377,15 @@ mod tests {
         );
         assert_eq!(f.timeout_s, 30.0);
         let cal = f.calibration.unwrap();
-        assert_eq!((cal.base_url.as_str(), cal.ttft_ms, cal.calls), ("http://127.0.0.1:9/v1", 200, 25));
-        let seq = FormValues { pace_ms: 1500, ..FormValues::default() }.to_form("", 30.0);
+        assert_eq!(
+            (cal.base_url.as_str(), cal.ttft_ms, cal.calls),
+            ("http://127.0.0.1:9/v1", 200, 25)
+        );
+        let seq = FormValues {
+            pace_ms: 1500,
+            ..FormValues::default()
+        }
+        .to_form("", 30.0);
         assert_eq!(seq.schedule, ScheduleForm::Sequential { pace_ms: 1500 });
         assert_eq!(seq.calibration, None);
     }

@@ -131,12 +131,17 @@ fn FormCard(session: RunSession) -> impl IntoView {
     };
     let start = move |_| {
         let v = form.0.get_untracked();
-        let run_form = v.to_form(&settings.custom_base.get_untracked(), settings.timeout_s.get_untracked());
+        let run_form = v.to_form(
+            &settings.custom_base.get_untracked(),
+            settings.timeout_s.get_untracked(),
+        );
         session.start(run_form);
     };
     let worker = crate::sql_worker::use_sql_worker();
     let worker_state = move || match worker.status.get() {
-        WorkerStatus::Failed(e) => Some(format!("Chinook failed to load in the SQLite worker: {e}")),
+        WorkerStatus::Failed(e) => {
+            Some(format!("Chinook failed to load in the SQLite worker: {e}"))
+        }
         _ => None,
     };
 
@@ -347,7 +352,8 @@ pub fn RunView() -> impl IntoView {
             .with("provider", Some(choice.key()))
             .with(
                 "base",
-                (choice == ProviderChoice::Custom && !base.trim().is_empty()).then_some(base.trim()),
+                (choice == ProviderChoice::Custom && !base.trim().is_empty())
+                    .then_some(base.trim()),
             );
         if next != current {
             router.replace_query(next);

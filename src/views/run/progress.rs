@@ -46,7 +46,9 @@ pub fn ProgressCard(session: RunSession) -> impl IntoView {
         Phase::Calibrating => "Calibrating the harness against the fixture…".into(),
         Phase::Running => "Running — every finished trace is saved in this browser.".into(),
         Phase::Finished => "Finished.".into(),
-        Phase::Stopped => "Stopped: finished traces are kept; resume it from the list below.".into(),
+        Phase::Stopped => {
+            "Stopped: finished traces are kept; resume it from the list below.".into()
+        }
         Phase::Failed(_) => "The run could not go on.".into(),
     };
     view! {

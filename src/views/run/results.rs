@@ -69,7 +69,11 @@ fn LevelRow(model: String, level: LevelReport) -> impl IntoView {
         .throughput_qps
         .map_or(format::MISSING.to_string(), |t| format!("{t:.2}/s"));
     let accuracy = match l.accuracy {
-        Some(a) => format!("{} ({})", pct(Some(a)), fraction(l.correct as u32, l.calls as u32)),
+        Some(a) => format!(
+            "{} ({})",
+            pct(Some(a)),
+            fraction(l.correct as u32, l.calls as u32)
+        ),
         None => format::MISSING.into(),
     };
     let p99_note = l
@@ -130,7 +134,12 @@ pub fn RunResults(
                 "unknown (the browser did not report nextHopProtocol)".to_string()
             })),
         ),
-        ("Gold-set hash", run.gold_set_hash.clone().map(|h| h.chars().take(16).collect())),
+        (
+            "Gold-set hash",
+            run.gold_set_hash
+                .clone()
+                .map(|h| h.chars().take(16).collect()),
+        ),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.map(|v| view! { <dt>{k}</dt><dd>{v}</dd> }))
@@ -171,8 +180,16 @@ pub fn RunResults(
         .collect_view();
 
     let report = load_report(&sweep);
-    let any_indicative = report.models.iter().flat_map(|m| &m.levels).any(|l| l.indicative);
-    let any_limited = report.models.iter().flat_map(|m| &m.levels).any(|l| l.browser_limited);
+    let any_indicative = report
+        .models
+        .iter()
+        .flat_map(|m| &m.levels)
+        .any(|l| l.indicative);
+    let any_limited = report
+        .models
+        .iter()
+        .flat_map(|m| &m.levels)
+        .any(|l| l.browser_limited);
     let load_rows = report
         .models
         .iter()

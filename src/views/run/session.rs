@@ -17,13 +17,13 @@ use sqlsweep_core::engine::calibrate::{calibration, calibration_spec};
 use sqlsweep_core::engine::checkpoint::{header_line, journal, trace_line};
 use sqlsweep_core::engine::spec::platform_of;
 use sqlsweep_core::engine::{Engine, Event, Progress, RunContext, RunForm, RunSpec};
-use sqlsweep_core::outcome::Outcome;
 use sqlsweep_core::gold::GoldSet;
+use sqlsweep_core::outcome::Outcome;
 use sqlsweep_core::sweep::{self, Calibration, Source, SweepFile, Trace};
 
 use super::browser::{download, forget_resource_timings, next_hop_protocol, user_agent};
-use super::form::{FormState, FormValues};
 use super::driver::{self, drive, HarnessTime, RunControl, Wire};
+use super::form::{FormState, FormValues};
 use super::store::{
     export_file_name, run_id, with_protocol, RunState, RunStore, SavedRun, StoredRun, WebStorage,
 };
@@ -109,7 +109,11 @@ fn failure_note(spec: &RunSpec, provider: &str, model: &str, trace: &Trace) -> O
         rows_capped: false,
         repairs: trace.repairs.unwrap_or(0),
         http_attempts: trace.attempts.len().max(1) as u32,
-        wait: if retried { WaitSource::Backoff } else { WaitSource::NoRetry },
+        wait: if retried {
+            WaitSource::Backoff
+        } else {
+            WaitSource::NoRetry
+        },
         timeout_ms: spec.limits.call_timeout_ms as f64,
     });
     Some(FailureNote {
@@ -269,10 +273,12 @@ impl RunSession {
             state: saved.state,
             traces,
         };
-        self.stored.update(|list| match list.iter_mut().find(|e| e.run_id == saved.id) {
-            Some(e) => *e = item,
-            None => list.push(item),
-        });
+        self.stored.update(
+            |list| match list.iter_mut().find(|e| e.run_id == saved.id) {
+                Some(e) => *e = item,
+                None => list.push(item),
+            },
+        );
         entry.id
     }
 
@@ -295,7 +301,10 @@ impl RunSession {
         if self.phase.get_untracked().busy() {
             return;
         }
-        let loaded = match store().ok_or("this browser gives the page no storage".to_string()).and_then(|s| s.load(id)) {
+        let loaded = match store()
+            .ok_or("this browser gives the page no storage".to_string())
+            .and_then(|s| s.load(id))
+        {
             Ok(r) => r,
             Err(e) => {
                 self.phase.set(Phase::Failed(format!("cannot resume: {e}")));
@@ -305,7 +314,9 @@ impl RunSession {
         // Resuming goes to the endpoint the run used.
         if let Some(choice) = ProviderChoice::from_key(&loaded.saved.provider) {
             self.settings.choice.set(choice);
-            self.settings.custom_base.set(loaded.saved.custom_base.clone());
+            self.settings
+                .custom_base
+                .set(loaded.saved.custom_base.clone());
         }
         self.interrupted.set(None);
         let this = *self;
@@ -331,7 +342,12 @@ impl RunSession {
         if let Some(s) = store() {
             s.remove(id);
         }
-        if let Some(e) = self.stored.get_untracked().into_iter().find(|e| e.run_id == id) {
+        if let Some(e) = self
+            .stored
+            .get_untracked()
+            .into_iter()
+            .find(|e| e.run_id == id)
+        {
             self.library.remove(e.entry_id);
             if self.shown.get_untracked() == Some(e.entry_id) {
                 self.shown.set(None);
@@ -345,7 +361,12 @@ impl RunSession {
 
     /// Removes a library entry that is not stored here (an imported file).
     pub fn remove_entry(&self, entry_id: usize) {
-        match self.stored.get_untracked().into_iter().find(|e| e.entry_id == entry_id) {
+        match self
+            .stored
+            .get_untracked()
+            .into_iter()
+            .find(|e| e.entry_id == entry_id)
+        {
             Some(e) => self.discard(&e.run_id),
             None => {
                 self.library.remove(entry_id);
@@ -397,7 +418,8 @@ impl RunSession {
         let endpoint = endpoint?;
         let secret = key_for(key.as_ref(), &endpoint, provider).map_err(|e| e.to_string())?;
         let auth = endpoint.auth_header(secret).map_err(|e| e.to_string())?;
-        let key = key.ok_or_else(|| format!("no API key: paste a {provider} key in the key bar"))?;
+        let key =
+            key.ok_or_else(|| format!("no API key: paste a {provider} key in the key bar"))?;
         let rates = untrack(|| s.pricing("")).map_err(|e| format!("custom rates: {e}"))?;
 
         self.phase.set(Phase::Preparing);
@@ -410,19 +432,19 @@ impl RunSession {
 
         let started = wall_ms();
         let (id, label, http_protocol) = match &resume {
-            Some(r) => (r.saved.id.clone(), r.saved.label.clone(), r.saved.http_protocol.clone()),
+            Some(r) => (
+                r.saved.id.clone(),
+                r.saved.label.clone(),
+                r.saved.http_protocol.clone(),
+            ),
             None => {
                 let label = if form.label.trim().is_empty() {
                     form.default_label(&platform_of(&endpoint), &local_time(started))
                 } else {
                     form.label.trim().to_string()
                 };
-                let taken: Vec<String> = self
-                    .library
-                    .entries()
-                    .into_iter()
-                    .map(|e| e.file)
-                    .collect();
+                let taken: Vec<String> =
+                    self.library.entries().into_iter().map(|e| e.file).collect();
                 (run_id(started), unique_label(label, &taken), None)
             }
         };
@@ -440,12 +462,11 @@ impl RunSession {
             )
             .map_err(|e| e.to_string())?;
 
-        let already = resume.as_ref().and_then(|r| r.replayed.sweep.run.calibration.clone());
+        let already = resume
+            .as_ref()
+            .and_then(|r| r.replayed.sweep.run.calibration.clone());
         if already.is_none() {
-            if let Some(cal) = self
-                .calibrate(&form, &key, &gold, &schema, started)
-                .await?
-            {
+            if let Some(cal) = self.calibrate(&form, &key, &gold, &schema, started).await? {
                 spec.context.calibration = Some(cal);
             }
             if self.phase.get_untracked() == Phase::Stopped {
@@ -472,9 +493,14 @@ impl RunSession {
         };
         let store = store();
         if store.is_none() {
-            self.notice("This browser gives the page no storage: the run cannot survive a reload.".into());
+            self.notice(
+                "This browser gives the page no storage: the run cannot survive a reload.".into(),
+            );
         }
-        let mut writer = match store.as_ref().map(|s| s.begin(&saved, &journal(&engine.sweep()))) {
+        let mut writer = match store
+            .as_ref()
+            .map(|s| s.begin(&saved, &journal(&engine.sweep())))
+        {
             Some(Ok(w)) => Some(w),
             Some(Err(e)) => {
                 self.notice(e);
@@ -484,7 +510,11 @@ impl RunSession {
         };
         let initial = engine.progress(now_ms());
         self.progress.set(Some(initial.clone()));
-        let entry = self.publish(&saved, with_protocol(engine.sweep(), saved.http_protocol.as_deref()), initial.done);
+        let entry = self.publish(
+            &saved,
+            with_protocol(engine.sweep(), saved.http_protocol.as_deref()),
+            initial.done,
+        );
         self.shown.set(Some(entry));
         self.active.set(Some(id));
         self.phase.set(Phase::Running);
@@ -532,7 +562,11 @@ impl RunSession {
                     if now - last_publish >= PUBLISH_EVERY_MS {
                         last_publish = now;
                         let done = engine.progress(now).done;
-                        this.publish(&saved, with_protocol(engine.sweep(), saved.http_protocol.as_deref()), done);
+                        this.publish(
+                            &saved,
+                            with_protocol(engine.sweep(), saved.http_protocol.as_deref()),
+                            done,
+                        );
                     }
                 }
                 Event::Progress(p) => this.progress.set(Some(p)),
@@ -543,17 +577,29 @@ impl RunSession {
         let driven = drive(&mut engine, wire, self.worker, inbox, &mut on_event).await;
         let progress = engine.progress(now_ms());
         let complete = progress.done >= progress.total;
-        saved.state = if complete { RunState::Finished } else { RunState::Stopped };
+        saved.state = if complete {
+            RunState::Finished
+        } else {
+            RunState::Stopped
+        };
         if let Some(store) = store.as_ref() {
             if let Err(e) = store.save(&saved) {
                 self.notice(e);
             }
         }
         self.progress.set(Some(progress.clone()));
-        let entry = self.publish(&saved, with_protocol(engine.sweep(), saved.http_protocol.as_deref()), progress.done);
+        let entry = self.publish(
+            &saved,
+            with_protocol(engine.sweep(), saved.http_protocol.as_deref()),
+            progress.done,
+        );
         let harness = driven?;
         self.harness.set(Some((entry, harness)));
-        Ok(if complete { Phase::Finished } else { Phase::Stopped })
+        Ok(if complete {
+            Phase::Finished
+        } else {
+            Phase::Stopped
+        })
     }
 
     /// The harness's own TTFT error against the fixture the form names, measured with
@@ -582,7 +628,10 @@ impl RunSession {
         );
         // The user's key goes only to its own host.
         let (auth, scrub) = if key.fits(&endpoint) {
-            (key.secret_for(&endpoint).map_err(|e| e.to_string())?, key.clone())
+            (
+                key.secret_for(&endpoint).map_err(|e| e.to_string())?,
+                key.clone(),
+            )
         } else {
             (
                 CALIBRATION_KEY,
@@ -633,7 +682,12 @@ mod tests {
     #[test]
     fn labels_stay_unique() {
         let taken = vec!["a".to_string(), "a (2)".to_string(), "b (2)".to_string()];
-        for (label, want) in [("c", "c"), ("a", "a (3)"), ("b", "b"), ("b (2)", "b (2) (2)")] {
+        for (label, want) in [
+            ("c", "c"),
+            ("a", "a (3)"),
+            ("b", "b"),
+            ("b (2)", "b (2) (2)"),
+        ] {
             assert_eq!(unique_label(label.to_string(), &taken), want);
         }
     }

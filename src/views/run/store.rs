@@ -72,7 +72,10 @@ pub struct StoredRun {
 impl StoredRun {
     /// The sweep so far, with what the page learnt after the header was written.
     pub fn sweep(&self) -> SweepFile {
-        with_protocol(self.replayed.sweep.clone(), self.saved.http_protocol.as_deref())
+        with_protocol(
+            self.replayed.sweep.clone(),
+            self.saved.http_protocol.as_deref(),
+        )
     }
 
     pub fn traces(&self) -> usize {
@@ -200,7 +203,8 @@ impl<S: KeyValue> RunStore<S> {
                 text.push('\n');
             }
         }
-        let replayed = replay(&text, &format!("browser storage (run {id})")).map_err(|e| e.to_string())?;
+        let replayed =
+            replay(&text, &format!("browser storage (run {id})")).map_err(|e| e.to_string())?;
         Ok(StoredRun { saved, replayed })
     }
 
@@ -371,22 +375,29 @@ mod tests {
     }
 
     /// Starts run `id` with `done` traces, appends `more`; expected trace ids read back.
-    fn check(done: &[&str], more: &[&str], capacity: Option<usize>, expected: Result<&[&str], &str>) {
+    fn check(
+        done: &[&str],
+        more: &[&str],
+        capacity: Option<usize>,
+        expected: Result<&[&str], &str>,
+    ) {
         let store = RunStore::new(MemoryStore {
             capacity,
             ..MemoryStore::default()
         });
         let s = sweep(done);
-        let result = store.begin(&saved("run-1"), &journal(&s)).and_then(|mut w| {
-            for q in more {
-                let t = Trace {
-                    qid: q.to_string(),
-                    ..Trace::default()
-                };
-                store.append(&mut w, &trace_line("m", &t))?;
-            }
-            Ok(())
-        });
+        let result = store
+            .begin(&saved("run-1"), &journal(&s))
+            .and_then(|mut w| {
+                for q in more {
+                    let t = Trace {
+                        qid: q.to_string(),
+                        ..Trace::default()
+                    };
+                    store.append(&mut w, &trace_line("m", &t))?;
+                }
+                Ok(())
+            });
         let got = result.and_then(|_| store.load("run-1")).map(|r| {
             r.replayed.sweep.models[0]
                 .traces
@@ -404,13 +415,23 @@ mod tests {
     #[test]
     fn journals_round_trip_line_by_line() {
         check(&[], &[], None, Ok(&[]));
-        check(&["q_001"], &["q_002", "q_003"], None, Ok(&["q_001", "q_002", "q_003"]));
+        check(
+            &["q_001"],
+            &["q_002", "q_003"],
+            None,
+            Ok(&["q_001", "q_002", "q_003"]),
+        );
         // 12 lines sort by number, not as text of different widths.
         let many: Vec<String> = (1..=12).map(|i| format!("q_{i:03}")).collect();
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();
         check(&[], &refs, None, Ok(&refs));
         // The meta item plus the header plus one trace fit in 3 items; the 4th is refused.
-        check(&[], &["q_001", "q_002"], Some(3), Err("browser storage is full"));
+        check(
+            &[],
+            &["q_001", "q_002"],
+            Some(3),
+            Err("browser storage is full"),
+        );
     }
 
     #[test]
@@ -418,8 +439,12 @@ mod tests {
         let store = RunStore::new(MemoryStore::default());
         assert!(store.ids().is_empty());
         let s = sweep(&["q_001"]);
-        let mut w = store.begin(&saved("run-0000000000002"), &journal(&s)).unwrap();
-        store.begin(&saved("run-0000000000001"), &journal(&sweep(&[]))).unwrap();
+        let mut w = store
+            .begin(&saved("run-0000000000002"), &journal(&s))
+            .unwrap();
+        store
+            .begin(&saved("run-0000000000001"), &journal(&sweep(&[])))
+            .unwrap();
         assert_eq!(store.ids(), vec!["run-0000000000001", "run-0000000000002"]);
         assert_eq!(w.lines(), 2);
 
@@ -432,7 +457,16 @@ mod tests {
         meta.run.label = "renamed".into();
         store.rewrite_header(&w, &header_line(&meta)).unwrap();
         store
-            .append(&mut w, &trace_line("m", &Trace { qid: "q_002".into(), ..Trace::default() }))
+            .append(
+                &mut w,
+                &trace_line(
+                    "m",
+                    &Trace {
+                        qid: "q_002".into(),
+                        ..Trace::default()
+                    },
+                ),
+            )
             .unwrap();
         let back = store.load("run-0000000000002").unwrap();
         assert_eq!(back.saved, changed);
@@ -446,7 +480,10 @@ mod tests {
 
         store.remove("run-0000000000002");
         assert_eq!(store.ids(), vec!["run-0000000000001"]);
-        assert!(store.load("run-0000000000002").unwrap_err().contains("not in browser storage"));
+        assert!(store
+            .load("run-0000000000002")
+            .unwrap_err()
+            .contains("not in browser storage"));
     }
 
     #[test]
@@ -454,9 +491,16 @@ mod tests {
         let kv = MemoryStore::default();
         kv.set(&meta_key("run-9"), "{not json").unwrap();
         let store = RunStore::new(kv);
-        assert!(store.load("run-9").unwrap_err().contains("saved settings are unreadable"));
+        assert!(store
+            .load("run-9")
+            .unwrap_err()
+            .contains("saved settings are unreadable"));
         let kv = MemoryStore::default();
-        kv.set(&meta_key("run-8"), &serde_json::to_string(&saved("run-8")).unwrap()).unwrap();
+        kv.set(
+            &meta_key("run-8"),
+            &serde_json::to_string(&saved("run-8")).unwrap(),
+        )
+        .unwrap();
         kv.set(&line_key("run-8", 0), "{\"oops\": 1}").unwrap();
         let store = RunStore::new(kv);
         let e = store.load("run-8").unwrap_err();
@@ -468,7 +512,10 @@ mod tests {
         assert_eq!(run_id(1_732_767_125_000.4), "run-1732767125000");
         assert_eq!(run_id(5.0), "run-0000000000005");
         for (label, want) in [
-            ("your run · one-shot on 127.0.0.1:9 · 14:05:09", "sqlsweep-your-run-one-shot-on-127-0-0-1-9-14-05-09.json"),
+            (
+                "your run · one-shot on 127.0.0.1:9 · 14:05:09",
+                "sqlsweep-your-run-one-shot-on-127-0-0-1-9-14-05-09.json",
+            ),
             ("  ", "sqlsweep-run.json"),
             ("Mine!", "sqlsweep-mine.json"),
         ] {
