@@ -206,6 +206,10 @@ test('a reload mid-run resumes without redoing or duplicating finished traces', 
   const { context, page, problems } = await freshPage();
   const params = { base: fixture.base, models: 'ttft-150+gap-2,ttft-120', label: 'resume check' };
   await openRun(page, site.url, params, { key: KEY });
+  await page.fill('[data-testid=rate-in]', '0.9');
+  await page.press('[data-testid=rate-in]', 'Tab');
+  await page.fill('[data-testid=rate-out]', '0.9');
+  await page.press('[data-testid=rate-out]', 'Tab');
   await page.click('[data-testid=start]');
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=progress]')?.dataset.done) >= 12, null, { timeout: 120_000 });
   await page.reload();
@@ -252,6 +256,9 @@ test('a reload mid-run resumes without redoing or duplicating finished traces', 
   assert.equal(keys.length, 50);
   assert.equal(new Set(keys).size, 50, 'no duplicated trace');
   assert.equal(sweep.run.label, 'resume check');
+  // Traces from both pages are priced at the rates the run started with.
+  const unpriced = sweep.models.flatMap((m) => m.traces).filter((t) => typeof t.cost_usd !== 'number');
+  assert.equal(unpriced.length, 0, 'every trace has its cost');
   const list = await page.$$eval('[data-testid=own-run]', (lis) => lis.map((li) => [li.dataset.kind, li.dataset.state, li.dataset.traces]));
   assert.deepEqual(list, [['stored', 'finished', '50']]);
   await assertKeyNowhere(page, 'after the resume');

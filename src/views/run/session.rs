@@ -318,6 +318,10 @@ impl RunSession {
                 .custom_base
                 .set(loaded.saved.custom_base.clone());
         }
+        if let Some(r) = loaded.saved.rates {
+            self.settings.custom_input_rate.set(r.input.to_string());
+            self.settings.custom_output_rate.set(r.output.to_string());
+        }
         self.interrupted.set(None);
         let this = *self;
         leptos::task::spawn_local(async move {
@@ -420,7 +424,11 @@ impl RunSession {
         let auth = endpoint.auth_header(secret).map_err(|e| e.to_string())?;
         let key =
             key.ok_or_else(|| format!("no API key: paste a {provider} key in the key bar"))?;
-        let rates = untrack(|| s.pricing("")).map_err(|e| format!("custom rates: {e}"))?;
+        // A resumed run keeps the rates its first traces were priced at.
+        let rates = match &resume {
+            Some(r) => r.saved.rates,
+            None => untrack(|| s.pricing("")).map_err(|e| format!("custom rates: {e}"))?,
+        };
 
         self.phase.set(Phase::Preparing);
         self.progress.set(None);
