@@ -3,11 +3,19 @@
 
 use leptos::prelude::*;
 
-use crate::data::{provide_published_sweeps, provide_sweep_library};
+use crate::components::import::LibraryPanel;
+use crate::data::{provide_published_files, provide_published_sweeps, provide_sweep_library};
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
+use crate::views::cost::CostView;
+use crate::views::insights::InsightsView;
+use crate::views::latency::LatencyView;
 use crate::views::live::LiveView;
 use crate::views::not_found::NotFound;
+use crate::views::overview::OverviewView;
+use crate::views::platforms::PlatformsView;
+use crate::views::quality::QualityView;
+use crate::views::roadmap::RoadmapView;
 use crate::views::run::{provide_run_session, RunView};
 use crate::views::sweep::reproduce::use_reproducing;
 use crate::views::sweep::SweepView;
@@ -16,11 +24,24 @@ use crate::views::sweep::SweepView;
 const DATA_SOURCE: &str =
     "https://github.com/rjsmith87/inference-benchmarks/tree/f0e31d008756e9097369cdeba35b1df6a68a3888";
 
+/// The skip link moves focus to `<main>` without touching the hash (which is the
+/// router's: `#main` would be read as a route).
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    ev.prevent_default();
+    if let Some(main) = document().get_element_by_id("main") {
+        use wasm_bindgen::JsCast;
+        if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
+            let _ = main.focus();
+        }
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let router = use_hash_location();
     provide_published_sweeps();
     provide_sweep_library();
+    provide_published_files();
     use_sql_worker();
     // Stored runs join the library at start-up; a run keeps going across views.
     provide_run_session();
@@ -48,6 +69,7 @@ pub fn App() -> impl IntoView {
         .collect_view();
 
     view! {
+        <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
         <header class="app-header">
             <a class="brand" href=HashLocation::href(Route::HOME)>
                 <span class="logo" aria-hidden="true">"◆"</span>
@@ -56,9 +78,17 @@ pub fn App() -> impl IntoView {
             <span class="tagline">"Which LLM, on which platform, is accurate, fast and cheap enough for text-to-SQL?"</span>
             <nav aria-label="Views">{nav}</nav>
         </header>
-        <main id="main">
+        <LibraryPanel />
+        <main id="main" tabindex="-1">
             {move || match target.get() {
+                Target::View(Route::Overview) | Target::Redirect(Route::Overview) => view! { <OverviewView /> }.into_any(),
                 Target::View(Route::Sweep) | Target::Redirect(Route::Sweep) => view! { <SweepView /> }.into_any(),
+                Target::View(Route::Platforms) | Target::Redirect(Route::Platforms) => view! { <PlatformsView /> }.into_any(),
+                Target::View(Route::Cost) | Target::Redirect(Route::Cost) => view! { <CostView /> }.into_any(),
+                Target::View(Route::Insights) | Target::Redirect(Route::Insights) => view! { <InsightsView /> }.into_any(),
+                Target::View(Route::Latency) | Target::Redirect(Route::Latency) => view! { <LatencyView /> }.into_any(),
+                Target::View(Route::Quality) | Target::Redirect(Route::Quality) => view! { <QualityView /> }.into_any(),
+                Target::View(Route::Roadmap) | Target::Redirect(Route::Roadmap) => view! { <RoadmapView /> }.into_any(),
                 Target::View(Route::Live) | Target::Redirect(Route::Live) => view! { <LiveView /> }.into_any(),
                 Target::View(Route::Run) | Target::Redirect(Route::Run) => view! { <RunView /> }.into_any(),
                 Target::NotFound(path) => view! { <NotFound path=path /> }.into_any(),

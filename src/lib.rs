@@ -2,12 +2,14 @@
 //! Trunk) over the pure `sqlsweep-core` crate. SQLite runs in a Web Worker
 //! (`crates/worker`), never in this bundle.
 //!
-//! Code map: [`app`] the shell; [`router`] hash routes; [`views`] one module per
-//! view; [`live`] the live demo's browser adapters; [`data`] fetching data files;
-//! [`sql_worker`] the worker hook. Figures and their text forms come from
-//! `sqlsweep_core::analysis`.
+//! Code map: [`app`] the shell; [`components`] shared widgets (export, import,
+//! tables); [`router`] hash routes; [`views`] one module per view; [`data`]
+//! fetching data files; [`live`] the live demo's browser adapters (key bar,
+//! streaming transport); [`sql_worker`] the worker hook. Figures and their text
+//! forms come from `sqlsweep_core::analysis`.
 
 pub mod app;
+pub mod components;
 pub mod data;
 pub mod live;
 pub mod router;

@@ -35,8 +35,13 @@ async fn one(endpoint: &Endpoint, key: &BoundKey) -> Sample {
         endpoint,
         auth: &auth,
         key,
-        body: chat_body(endpoint, &model, [("user", "How many tracks are there?")], true)
-            .to_string(),
+        body: chat_body(
+            endpoint,
+            &model,
+            [("user", "How many tracks are there?")],
+            true,
+        )
+        .to_string(),
         timeout_ms: 30_000.0,
     };
     let mut ignore = |_: &Delta| {};
@@ -97,8 +102,14 @@ async fn ttft_fidelity_and_harness_cpu() {
         let samples = run(&endpoint, &key, concurrency, calls).await;
         let err: Vec<f64> = samples.iter().map(|s| s.ttft_error_ms).collect();
         let cpu: Vec<f64> = samples.iter().map(|s| s.harness_ms).collect();
-        report.push(line(&format!("c={concurrency}: measured − configured TTFT"), &err));
-        report.push(line(&format!("c={concurrency}: harness CPU per call"), &cpu));
+        report.push(line(
+            &format!("c={concurrency}: measured − configured TTFT"),
+            &err,
+        ));
+        report.push(line(
+            &format!("c={concurrency}: harness CPU per call"),
+            &cpu,
+        ));
     }
     for l in &report {
         console_log!("BENCH {l}");

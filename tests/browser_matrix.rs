@@ -1,6 +1,7 @@
 //! Browser test (headless Chromium via wasm-bindgen-test-runner): the sweep matrix
 //! mounted with the published sweeps renders one row per model, in the default
-//! order, with the best model marked — and skeleton rows while loading.
+//! order, with the best model marked and accuracy's Wilson interval — and skeleton
+//! rows while loading.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
@@ -71,6 +72,10 @@ fn matrix_renders_15_rows_best_first() {
     let accuracy = texts(&container, "tbody tr [data-testid=accuracy]");
     assert_eq!(accuracy.first().map(String::as_str), Some("96% (24/25)"));
     assert_eq!(accuracy.len(), 13);
+    // With its 95 % Wilson interval (24/25: 80.5–99.3 %).
+    let ci = texts(&container, "tbody tr [data-testid=accuracy-ci]");
+    assert_eq!(ci.first().map(String::as_str), Some("80–99%"));
+    assert_eq!(ci.len(), 13);
     assert_eq!(
         count(
             &container,

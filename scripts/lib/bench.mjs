@@ -1,7 +1,9 @@
 // Measures, in headless Chromium against dist/ served on 127.0.0.1:
-// - the bytes fetched before the #/sweep matrix first shows rows (the first load),
-//   then the bytes fetched after it (the SQLite worker, Chinook, gold set);
-// - the time to re-verify every trace in the browser (from the page's status line).
+// - for #/ (the overview) and #/sweep: the bytes fetched before the view first
+//   shows its data (the first load), and the time from navigation start to that
+//   moment (tiles filled on #/, matrix rows on #/sweep);
+// - on #/sweep, the bytes fetched after it (the SQLite worker, Chinook, gold set)
+//   and the time to re-verify every trace in the browser (from the status line).
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -11,6 +13,12 @@ import { launch } from '../../tests/e2e/browser.mjs';
 const [dist, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 3);
 const ORIGINAL = { raw: 2.65e6, gzip: 913e3 };
+
+/** The views measured, and the element whose appearance means "rendered". */
+const ROUTES = [
+  { hash: '#/', name: '#/ (overview)', ready: '[data-testid=tile-models] .value', what: 'the hero tiles show their figures' },
+  { hash: '#/sweep', name: '#/sweep', ready: '[data-testid=sweep-matrix] tbody tr[data-model]', what: 'the matrix shows its rows', verify: true },
+];
 
 function sizes(file) {
   const body = readFileSync(file);
@@ -41,38 +49,41 @@ function table(title, files) {
   return total;
 }
 
-const server = await startServer(dist);
-const browser = await launch();
-const walls = [], verifies = [], firstRows = [];
-let first = [], later = [];
-try {
+/** Loads `route` `runs` times; returns the files of the first load, the later files and the timings. */
+async function measure(browser, server, route) {
+  const readyAt = [], walls = [], verifies = [];
+  let first = [], later = [];
   for (let i = 0; i < runs; i++) {
     const page = await browser.newPage();
     const requests = [];
     page.on('request', (r) => requests.push(new URL(r.url()).pathname.replace(/^\//, '')));
-    // The moment the matrix first shows rows, taken in the page.
-    await page.addInitScript(() => {
+    // The moment the view first shows its data, taken in the page (ms since navigation start).
+    await page.addInitScript((selector) => {
       new MutationObserver((_, observer) => {
-        if (document.querySelector('[data-testid=sweep-matrix] tbody tr[data-model]')) {
-          window.__rowsAt = performance.now();
+        if (document.querySelector(selector)) {
+          window.__readyAt = performance.now();
           observer.disconnect();
         }
-      }).observe(document, { subtree: true, childList: true });
-    });
-    await page.goto(`${server.url}#/sweep`);
-    await page.waitForFunction(() => window.__rowsAt !== undefined);
-    const rowsAt = await page.evaluate(() => window.__rowsAt);
-    firstRows.push(rowsAt);
-    // Resources the page itself started before that moment (the worker's own fetches come
-    // later by construction: the worker starts after the first render).
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    }, route.ready);
+    await page.goto(`${server.url}${route.hash}`);
+    await page.waitForFunction(() => window.__readyAt !== undefined);
+    const at = await page.evaluate(() => window.__readyAt);
+    readyAt.push(at);
+    // Resources the page itself started before that moment (the worker's own fetches
+    // come later by construction: the worker starts after the first render).
     const early = await page.evaluate(
       (t) => performance.getEntriesByType('resource').filter((e) => e.startTime <= t).map((e) => new URL(e.name).pathname.replace(/^\//, '')),
-      rowsAt,
+      at,
     );
-    await page.waitForSelector('[data-testid=reproduce-status][data-state=done]', { timeout: 300_000 });
-    const status = page.locator('[data-testid=reproduce-status]');
-    walls.push(Number(await status.getAttribute('data-wall-ms')));
-    verifies.push(Number(await status.getAttribute('data-verify-ms')));
+    if (route.verify) {
+      await page.waitForSelector('[data-testid=reproduce-status][data-state=done]', { timeout: 300_000 });
+      const status = page.locator('[data-testid=reproduce-status]');
+      walls.push(Number(await status.getAttribute('data-wall-ms')));
+      verifies.push(Number(await status.getAttribute('data-verify-ms')));
+    } else {
+      await page.waitForLoadState('networkidle');
+    }
     if (i === 0) {
       const onDisk = (f) => f === '' || statSync(path.join(dist, f), { throwIfNoEntry: false })?.isFile();
       const all = [...new Set(requests)].filter(onDisk);
@@ -81,19 +92,36 @@ try {
     }
     await page.close();
   }
+  return { first, later, readyAt, walls, verifies };
+}
+
+const server = await startServer(dist);
+const browser = await launch();
+const results = [];
+try {
+  for (const route of ROUTES) results.push([route, await measure(browser, server, route)]);
 } finally {
   await browser.close();
   await server.close();
 }
 
-const total = table('First load of #/sweep (everything fetched before the matrix shows its rows):', first);
-table('Fetched after the first view, in the background (SQLite worker, database, gold set):', later);
-console.log(
-  `\nFirst load: ${kb(total.raw).trim()} raw / ${kb(total.gzip).trim()} gzip` +
-    ` (original dashboard: ${kb(ORIGINAL.raw).trim()} raw / ${kb(ORIGINAL.gzip).trim()} gzip;` +
-    ` ${((100 * total.gzip) / ORIGINAL.gzip).toFixed(0)}% of its gzip bytes).`,
-);
-console.log(`Matrix rows visible after (ms since navigation, loopback): ${firstRows.map((t) => t.toFixed(0)).join(', ')}; median ${median(firstRows).toFixed(0)} ms`);
-console.log('\nIn-browser re-verification of every published trace (SQLite in a Web Worker):');
-console.log(`  wall, first request to last reply, incl. worker start and loading Chinook (ms): ${walls.join(', ')}; median ${median(walls)} ms`);
-console.log(`  of which verifying, as measured inside the worker (ms): ${verifies.join(', ')}; median ${median(verifies)} ms`);
+const summary = [];
+for (const [route, r] of results) {
+  const total = table(`First load of ${route.name} (everything fetched before ${route.what}):`, r.first);
+  if (r.later.length) table(`${route.name}: fetched after the first view, in the background:`, r.later);
+  summary.push([route, total, r]);
+}
+console.log('\nSummary (loopback, headless Chromium; original dashboard first load: ' +
+  `${kb(ORIGINAL.raw).trim()} raw / ${kb(ORIGINAL.gzip).trim()} gzip, target ≤ ${kb(ORIGINAL.gzip / 2).trim()} gzip):`);
+for (const [route, total, r] of summary) {
+  console.log(
+    `  ${route.name.padEnd(16)} first load ${kb(total.raw).trim()} raw / ${kb(total.gzip).trim()} gzip / ${kb(total.brotli).trim()} brotli` +
+      ` (${((100 * total.gzip) / ORIGINAL.gzip).toFixed(0)}% of the original's gzip bytes);` +
+      ` ${route.what} after ${r.readyAt.map((t) => t.toFixed(0)).join(', ')} ms (median ${median(r.readyAt).toFixed(0)} ms)`,
+  );
+}
+for (const [route, , r] of summary.filter(([route]) => route.verify)) {
+  console.log(`\nIn-browser re-verification of every published trace on ${route.name} (SQLite in a Web Worker):`);
+  console.log(`  wall, first request to last reply, incl. worker start and loading Chinook (ms): ${r.walls.join(', ')}; median ${median(r.walls)} ms`);
+  console.log(`  of which verifying, as measured inside the worker (ms): ${r.verifies.join(', ')}; median ${median(r.verifies)} ms`);
+}

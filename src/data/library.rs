@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use sqlsweep_core::analysis::records::{records, Record};
-use sqlsweep_core::sweep::{Source, SweepFile};
+use sqlsweep_core::sweep::SweepFile;
 
 use super::fetch::FetchError;
-use super::published::{parse_sweep, use_published_sweeps, PublishedSweeps};
+use super::published::{use_published_sweeps, PublishedSweeps};
 
 /// One sweep in the library.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,7 +71,10 @@ impl SweepLibrary {
 
     /// The sweeps themselves, in library order.
     pub fn sweeps(&self) -> Vec<SweepFile> {
-        self.entries().into_iter().map(|e| (*e.sweep).clone()).collect()
+        self.entries()
+            .into_iter()
+            .map(|e| (*e.sweep).clone())
+            .collect()
     }
 
     /// The normalised per-model records every analytical view starts from.
@@ -80,19 +83,18 @@ impl SweepLibrary {
     }
 
     /// Parses `bytes` as a sweep (our schema or a published format) and adds it,
-    /// labelled as imported. On error nothing changes and the error names the file.
+    /// labelled as imported (core's `exchange::import` checks and labels it). On
+    /// error nothing changes and the error names the file.
     pub fn import(&self, file: &str, bytes: &[u8]) -> Result<LibraryEntry, FetchError> {
-        let mut sweep = parse_sweep(bytes, file)?;
-        if sweep.models.is_empty() {
-            return Err(FetchError::new(file, "the file holds no models"));
-        }
-        // A published-format file picked by the user is an import, whatever its name.
-        if !matches!(sweep.run.source, Some(Source::Own)) {
-            sweep.run.source = Some(Source::Imported {
-                file: file.to_string(),
-            });
-        }
+        let sweep = sqlsweep_core::exchange::import::import(file, bytes)
+            .map_err(|e| FetchError::new(file, import_problem(&e)))?;
         Ok(self.add(file, sweep))
+    }
+
+    /// True for an imported file or own run (which [`SweepLibrary::remove`] can
+    /// remove); false for a published file.
+    pub fn is_added(&self, id: usize) -> bool {
+        self.added.with(|a| a.iter().any(|e| e.id == id))
     }
 
     /// Adds a run made in this browser (or replaces the entry with the same `file`,
@@ -132,6 +134,15 @@ impl SweepLibrary {
         };
         self.added.update(|a| a.push(entry.clone()));
         entry
+    }
+}
+
+/// The problem part of an import error: the JSON path when it is not the whole file.
+fn import_problem(e: &sqlsweep_core::sweep::LoadError) -> String {
+    if e.path == "$" {
+        e.message.clone()
+    } else {
+        format!("at {}: {}", e.path, e.message)
     }
 }
 

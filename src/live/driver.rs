@@ -140,7 +140,8 @@ pub async fn run_agent(
                         waited_ms: a.waited_ms,
                     })
                 };
-                let result = call(&call_spec, &policy, cancel, &mut on_delta, &mut on_attempt).await;
+                let result =
+                    call(&call_spec, &policy, cancel, &mut on_delta, &mut on_attempt).await;
                 if cancel.is_cancelled() {
                     return Err(RunStop::Cancelled);
                 }

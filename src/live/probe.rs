@@ -4,14 +4,16 @@
 
 use leptos::prelude::*;
 use sqlsweep_core::agent::Strategy;
-use sqlsweep_core::demo::probe::{should_continue, summarize, ProbeRun, LATENCY_TARGET_MS, PROBE_RUNS};
+use sqlsweep_core::demo::probe::{
+    should_continue, summarize, ProbeRun, LATENCY_TARGET_MS, PROBE_RUNS,
+};
 
 use super::activity::Activity;
 use super::driver::{run_agent, RunHooks, RunSpec, RunStop};
 use super::outcome_slug;
 use super::transport::Cancel;
-use sqlsweep_core::analysis::format::ms as millis;
 use crate::sql_worker::SqlWorker;
+use sqlsweep_core::analysis::format::ms as millis;
 
 /// Builds the run for `(origin, model, strategy)` from the page's current settings,
 /// or says why it cannot run.

@@ -3,10 +3,16 @@
 //! The projection is core's `demo::scale::compare`.
 
 use leptos::prelude::*;
-use sqlsweep_core::demo::scale::{compare, usd, Comparison, Headline, Projection, ScaleAssumptions, DAYS_PER_MONTH};
+use sqlsweep_core::demo::scale::{
+    compare, usd, Comparison, Headline, Projection, ScaleAssumptions, DAYS_PER_MONTH,
+};
 
 use super::side::SideSlot;
+use crate::router::use_hash_location;
 use sqlsweep_core::analysis::format::thousands;
+
+/// A table row: its name and the figure it shows.
+type Row = (&'static str, fn(&Projection) -> f64);
 
 /// A figure, or "N/A" (the reason is in the headline).
 fn cell(p: &Result<Projection, String>, f: fn(&Projection) -> f64) -> String {
@@ -18,7 +24,20 @@ fn cell(p: &Result<Projection, String>, f: fn(&Projection) -> f64) -> String {
 
 #[component]
 pub fn CostAtScale(a: SideSlot, b: SideSlot) -> impl IntoView {
-    let volume = RwSignal::new(ScaleAssumptions::default().volume_per_day);
+    // The volume is view state: it lives in the URL (`volume=…`, the same key the
+    // cost views use), so a shared link keeps it; the default leaves no trace.
+    let router = use_hash_location();
+    let default = ScaleAssumptions::default().volume_per_day;
+    let volume = Memo::new(move |_| {
+        router
+            .location
+            .get()
+            .query
+            .get("volume")
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .unwrap_or(default)
+    });
     let comparison = Memo::new(move |_| -> Option<(Comparison, [String; 2])> {
         let (da, db) = (a.done()?, b.done()?);
         let assumptions = ScaleAssumptions {
@@ -53,7 +72,7 @@ pub fn CostAtScale(a: SideSlot, b: SideSlot) -> impl IntoView {
                 format!("⚠ Cannot compare — {}", why.join("; "))
             }
         };
-        let rows: [(&str, fn(&Projection) -> f64); 5] = [
+        let rows: [Row; 5] = [
             ("Per query", |p| p.per_query),
             ("Per day", |p| p.daily),
             ("Per month", |p| p.monthly),
@@ -118,7 +137,9 @@ pub fn CostAtScale(a: SideSlot, b: SideSlot) -> impl IntoView {
                     on:change=move |ev| {
                         if let Ok(v) = event_target_value(&ev).parse::<f64>() {
                             if v.is_finite() && v > 0.0 {
-                                volume.set(v);
+                                let value = (v != default).then(|| v.to_string());
+                                let q = router.location.get_untracked().query;
+                                router.replace_query(q.with("volume", value.as_deref()));
                             }
                         }
                     }

@@ -16,7 +16,8 @@ pub type SchemaState = Option<Result<Arc<SchemaInfo>, String>>;
 
 #[component]
 pub fn SchemaView(schema: Signal<SchemaState>, question: Signal<String>) -> impl IntoView {
-    let body = move || match schema.get() {
+    let body = move || {
+        match schema.get() {
         None => view! { <p class="muted" aria-busy="true">"Reading the schema from Chinook in the SQLite worker…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error" role="alert" data-testid="schema-error">{format!("Could not read the schema: {e}")}</p> }.into_any(),
         Some(Ok(schema)) => {
@@ -58,6 +59,7 @@ pub fn SchemaView(schema: Signal<SchemaState>, question: Signal<String>) -> impl
             }
             .into_any()
         }
+    }
     };
     view! {
         <section class="card schema-view" data-testid="schema" aria-label="Schema the model sees">

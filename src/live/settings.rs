@@ -107,7 +107,10 @@ impl LiveSettings {
             ProviderChoice::Custom => {
                 let base = self.custom_base.get();
                 if base.trim().is_empty() {
-                    return Err("enter the base URL of the custom endpoint (e.g. http://127.0.0.1:8000/v1)".into());
+                    return Err(
+                        "enter the base URL of the custom endpoint (e.g. http://127.0.0.1:8000/v1)"
+                            .into(),
+                    );
                 }
                 Endpoint::custom(&base).map_err(|e| format!("custom endpoint: {e}"))
             }
@@ -135,9 +138,10 @@ impl LiveSettings {
         match self.choice.get() {
             ProviderChoice::Baseten => Ok(catalog::price_for(&Platform::Baseten, model)),
             ProviderChoice::Fireworks => Ok(catalog::price_for(&Platform::Fireworks, model)),
-            ProviderChoice::Custom => {
-                user_pricing(&self.custom_input_rate.get(), &self.custom_output_rate.get())
-            }
+            ProviderChoice::Custom => user_pricing(
+                &self.custom_input_rate.get(),
+                &self.custom_output_rate.get(),
+            ),
         }
     }
 }
@@ -181,10 +185,13 @@ pub fn KeyBar(settings: LiveSettings) -> impl IntoView {
             }
         }
         if settings.key.get_untracked().is_none() {
-            let stored = session_storage()
-                .and_then(|s| s.get_item(SESSION_STORAGE_ITEM).ok().flatten());
+            let stored =
+                session_storage().and_then(|s| s.get_item(SESSION_STORAGE_ITEM).ok().flatten());
             if let Some(text) = stored {
-                match host.as_deref().and_then(|h| restore_session_entry(&text, h)) {
+                match host
+                    .as_deref()
+                    .and_then(|h| restore_session_entry(&text, h))
+                {
                     Some(k) => {
                         settings.key.set(Some(k));
                         settings.remember.set(true);
@@ -302,6 +309,7 @@ pub fn KeyBar(settings: LiveSettings) -> impl IntoView {
                         type="password"
                         node_ref=input
                         data-testid="api-key"
+                        data-no-url=""
                         autocomplete="off"
                         spellcheck="false"
                         on:input=on_key
@@ -312,7 +320,7 @@ pub fn KeyBar(settings: LiveSettings) -> impl IntoView {
                     {move || host.get().unwrap_or_else(|| "no valid endpoint".into())}
                 </span>
                 <label class="field check">
-                    <input type="checkbox" data-testid="remember-key" prop:checked=move || settings.remember.get() on:change=on_remember />
+                    <input type="checkbox" data-testid="remember-key" data-no-url="" prop:checked=move || settings.remember.get() on:change=on_remember />
                     " keep for this tab (sessionStorage)"
                 </label>
                 <label class="field timeout">
@@ -323,6 +331,7 @@ pub fn KeyBar(settings: LiveSettings) -> impl IntoView {
                         max="600"
                         step="1"
                         data-testid="timeout"
+                        data-no-url=""
                         prop:value=move || settings.timeout_s.get().to_string()
                         on:change=move |ev| {
                             if let Ok(v) = event_target_value(&ev).parse::<f64>() {

@@ -16,8 +16,8 @@ use super::clock::now_ms;
 use super::driver::{run_agent, RunHooks, RunOutput, RunSpec, RunStop};
 use super::transport::Cancel;
 use super::{outcome_slug, Elapsed};
-use sqlsweep_core::analysis::format::{ms as millis, thousands};
 use crate::sql_worker::SqlWorker;
+use sqlsweep_core::analysis::format::{ms as millis, thousands};
 
 /// Most characters of streamed text kept on screen per side.
 const STREAM_SHOWN_CHARS: usize = 200_000;
@@ -38,7 +38,10 @@ pub struct SideDone {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
     Idle,
-    Running { since_ms: f64, call: u32 },
+    Running {
+        since_ms: f64,
+        call: u32,
+    },
     Done(Box<SideDone>),
     /// The run could not finish (a driver error); the text says why.
     Broken(String),
@@ -414,7 +417,8 @@ pub fn SidePanel(side: SideSlot) -> impl IntoView {
             }
         })
     };
-    let body = move || match slot.phase.get() {
+    let body = move || {
+        match slot.phase.get() {
         Phase::Done(done) => {
             let done = *done;
             let rows = done
@@ -429,6 +433,7 @@ pub fn SidePanel(side: SideSlot) -> impl IntoView {
                 .into_any(),
         ),
         _ => None,
+    }
     };
     view! {
         <section class="card terminal" data-testid=format!("side-{name}") data-state=state aria-live="polite">

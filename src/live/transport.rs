@@ -140,13 +140,19 @@ pub async fn attempt(
     let t0 = now_ms();
     let mut machine = CallMachine::new(t0);
     let Some(window) = web_sys::window() else {
-        machine.fail(now_ms(), TransportFailure::Network("no window to fetch from".into()));
+        machine.fail(
+            now_ms(),
+            TransportFailure::Network("no window to fetch from".into()),
+        );
         return (machine.finish(), t0, 0.0);
     };
     let controller = match AbortController::new() {
         Ok(c) => c,
         Err(e) => {
-            let msg = format!("the browser could not create an AbortController ({})", js_text(&e));
+            let msg = format!(
+                "the browser could not create an AbortController ({})",
+                js_text(&e)
+            );
             machine.fail(now_ms(), TransportFailure::Network(msg));
             return (machine.finish(), t0, 0.0);
         }
@@ -188,7 +194,10 @@ pub async fn attempt(
     let response: Response = match response.map(JsCast::dyn_into::<Response>) {
         Ok(Ok(r)) => r,
         Ok(Err(_)) => {
-            machine.fail(t, TransportFailure::Network("fetch gave no response object".into()));
+            machine.fail(
+                t,
+                TransportFailure::Network("fetch gave no response object".into()),
+            );
             return finish(machine, spec, cancel, t0, busy);
         }
         Err(e) => {
@@ -203,7 +212,9 @@ pub async fn attempt(
         }
     };
     let headers = response.headers();
-    machine.headers(t, response.status(), |name| headers.get(name).ok().flatten());
+    machine.headers(t, response.status(), |name| {
+        headers.get(name).ok().flatten()
+    });
     busy += now_ms() - t;
 
     let Some(body) = response.body() else {

@@ -7,8 +7,22 @@ use std::fmt;
 /// `views/` together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Route {
-    /// The sweep matrix.
+    /// The overview: counts, hero tiles, the architecture diagram (`#/`).
+    Overview,
+    /// The sweep matrix, the cost-vs-accuracy chart and the paired comparison.
     Sweep,
+    /// The platform cards and the best-vs-best table.
+    Platforms,
+    /// Cost explorer: volume, cost matrix, build vs buy.
+    Cost,
+    /// Inference insights: Q1–Q7 and the long-form sections.
+    Insights,
+    /// Latency under load and the sequential runs.
+    Latency,
+    /// Quality: gold questions, the agent and baseline runs, the failure taxonomy.
+    Quality,
+    /// Roadmap and the limitations found in the data.
+    Roadmap,
     /// The live demo and comparison tool.
     Live,
     /// Sweeps and load tests run from the browser.
@@ -17,12 +31,30 @@ pub enum Route {
 
 impl Route {
     /// Every view, in nav order.
-    pub const ALL: [Route; 3] = [Route::Sweep, Route::Live, Route::Run];
+    pub const ALL: [Route; 10] = [
+        Route::Overview,
+        Route::Sweep,
+        Route::Platforms,
+        Route::Cost,
+        Route::Insights,
+        Route::Latency,
+        Route::Quality,
+        Route::Live,
+        Route::Run,
+        Route::Roadmap,
+    ];
 
-    /// The path inside the hash (`sweep` for `#/sweep`).
+    /// The path inside the hash (`sweep` for `#/sweep`; empty for the home view).
     pub fn path(self) -> &'static str {
         match self {
+            Route::Overview => "",
             Route::Sweep => "sweep",
+            Route::Platforms => "platforms",
+            Route::Cost => "cost",
+            Route::Insights => "insights",
+            Route::Latency => "latency",
+            Route::Quality => "quality",
+            Route::Roadmap => "roadmap",
             Route::Live => "live",
             Route::Run => "run",
         }
@@ -31,7 +63,14 @@ impl Route {
     /// The nav label.
     pub fn title(self) -> &'static str {
         match self {
+            Route::Overview => "Overview",
             Route::Sweep => "Model sweep",
+            Route::Platforms => "Platforms",
+            Route::Cost => "Cost",
+            Route::Insights => "Insights",
+            Route::Latency => "Latency",
+            Route::Quality => "Quality",
+            Route::Roadmap => "Roadmap",
             Route::Live => "Live demo",
             Route::Run => "Run a sweep",
         }
@@ -41,15 +80,28 @@ impl Route {
         Route::ALL.into_iter().find(|r| r.path() == path)
     }
 
-    /// Where `#/` (and an empty hash) goes until an overview view exists.
-    pub const HOME: Route = Route::Sweep;
+    /// Other names a view answers to, shown under its own path: the original
+    /// dashboard's tab hashes (`#modelsweep`, `#platform`, `#overview`), so its
+    /// links keep working.
+    fn from_alias(path: &str) -> Option<Route> {
+        match path {
+            "overview" => Some(Route::Overview),
+            "modelsweep" => Some(Route::Sweep),
+            "platform" => Some(Route::Platforms),
+            _ => None,
+        }
+    }
+
+    /// Where `#/` (and an empty hash) goes.
+    pub const HOME: Route = Route::Overview;
 }
 
 /// What a hash resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     View(Route),
-    /// `#/` or no hash: show [`Route::HOME`] and rewrite the address.
+    /// Another name of a view (see [`Route::from_alias`]): show it and rewrite the
+    /// address to the view's own path.
     Redirect(Route),
     /// A path no view has; shown as "not found" with the nav.
     NotFound(String),
@@ -73,12 +125,13 @@ impl HashLocation {
         };
         let path = path.trim_start_matches('/').trim_end_matches('/');
         let target = if path.is_empty() {
-            Target::Redirect(Route::HOME)
+            Target::View(Route::HOME)
+        } else if let Some(route) = Route::from_path(path) {
+            Target::View(route)
+        } else if let Some(route) = Route::from_alias(path) {
+            Target::Redirect(route)
         } else {
-            match Route::from_path(path) {
-                Some(route) => Target::View(route),
-                None => Target::NotFound(decode(path)),
-            }
+            Target::NotFound(decode(path))
         };
         HashLocation { target, query }
     }
@@ -146,6 +199,11 @@ impl Query {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Every key/value pair, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 }
 
@@ -238,10 +296,16 @@ mod tests {
     #[test]
     fn parses_hashes() {
         use Target::*;
-        check("", Redirect(Route::Sweep), &[], "#/sweep");
-        check("#", Redirect(Route::Sweep), &[], "#/sweep");
-        check("#/", Redirect(Route::Sweep), &[], "#/sweep");
+        check("", View(Route::Overview), &[], "#/");
+        check("#", View(Route::Overview), &[], "#/");
+        check("#/", View(Route::Overview), &[], "#/");
+        check("#/?x=1", View(Route::Overview), &[("x", "1")], "#/?x=1");
         check("#/sweep", View(Route::Sweep), &[], "#/sweep");
+        check("#/platforms", View(Route::Platforms), &[], "#/platforms");
+        // The original dashboard's tab hashes.
+        check("#modelsweep", Redirect(Route::Sweep), &[], "#/sweep");
+        check("#platform", Redirect(Route::Platforms), &[], "#/platforms");
+        check("#overview", Redirect(Route::Overview), &[], "#/");
         check("#sweep/", View(Route::Sweep), &[], "#/sweep");
         check(
             "#/sweep?platform=baseten&sort=latency_p50",
@@ -291,6 +355,21 @@ mod tests {
             &[("sort", "cost_per_query:desc")],
             "#/sweep?sort=cost_per_query:desc",
         );
+        check(
+            "#/cost?volume=90000",
+            View(Route::Cost),
+            &[("volume", "90000")],
+            "#/cost?volume=90000",
+        );
+        check("#/insights", View(Route::Insights), &[], "#/insights");
+        check("#/latency/", View(Route::Latency), &[], "#/latency");
+        check(
+            "#/quality?by=platform",
+            View(Route::Quality),
+            &[("by", "platform")],
+            "#/quality?by=platform",
+        );
+        check("#/roadmap", View(Route::Roadmap), &[], "#/roadmap");
         check("#/nope", NotFound("nope".into()), &[], "#/nope");
         check("#/mod%20el", NotFound("mod el".into()), &[], "#/mod%20el");
     }

@@ -43,8 +43,8 @@ fn current_hash() -> String {
         .unwrap_or_default()
 }
 
-/// Follows the hash. A route that redirects (`#/` while there is no overview) is
-/// replaced in place, so the address bar always shows the view being displayed.
+/// Follows the hash. Another name of a view (the original dashboard's `#modelsweep`)
+/// is replaced in place, so the address bar always shows the view being displayed.
 pub fn use_hash_location() -> HashRouter {
     if let Some(router) = use_context::<HashRouter>() {
         return router;

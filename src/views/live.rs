@@ -38,7 +38,10 @@ fn strategy_from(q: Option<&str>, default: Strategy) -> Strategy {
 }
 
 fn default_model(choice: ProviderChoice) -> String {
-    choice.catalog().map(|p| p.default_model).unwrap_or_default()
+    choice
+        .catalog()
+        .map(|p| p.default_model)
+        .unwrap_or_default()
 }
 
 async fn load_gold(worker: SqlWorker) -> Result<Arc<GoldSet>, String> {
@@ -98,8 +101,9 @@ pub fn LiveView() -> impl IntoView {
         now
     });
 
-    // The URL follows the settings (never the key).
-    Effect::new(move |_| {
+    // The URL follows the settings (never the key) once the user changes one: opening
+    // `#/live` keeps its address (the defaults need no spelling out).
+    Effect::new(move |first_run_done: Option<bool>| {
         let choice = settings.choice.get();
         let base = settings.custom_base.get();
         let q = router
@@ -109,16 +113,18 @@ pub fn LiveView() -> impl IntoView {
             .with("provider", Some(choice.key()))
             .with(
                 "base",
-                (choice == ProviderChoice::Custom && !base.trim().is_empty()).then_some(base.trim()),
+                (choice == ProviderChoice::Custom && !base.trim().is_empty())
+                    .then_some(base.trim()),
             )
             .with("a", Some(&a.model.get()))
             .with("as", Some(a.strategy.get().short_name()))
             .with("b", Some(&b.model.get()))
             .with("bs", Some(b.strategy.get().short_name()))
             .with("q", Some(&qid.get()));
-        if q != router.location.get_untracked().query {
+        if first_run_done.is_some() && q != router.location.get_untracked().query {
             router.replace_query(q);
         }
+        true
     });
 
     // Chinook and the gold set come from the worker (started here if not yet).
@@ -144,46 +150,53 @@ pub fn LiveView() -> impl IntoView {
     let question_text = Signal::derive(move || question.get().0);
 
     // Builds a run from the current settings, or says why it cannot start.
-    let prepare: Prepare = Callback::new(move |(origin, model, strategy): (&'static str, String, Strategy)| {
-        let endpoint = settings.endpoint()?;
-        let provider = settings.provider_name();
-        let key = settings.key.get_untracked();
-        let secret = key_for(key.as_ref(), &endpoint, provider).map_err(|e| e.to_string())?;
-        let auth = endpoint.auth_header(secret).map_err(|e| e.to_string())?;
-        let Some(key) = key else {
-            return Err(format!("no API key: paste a {provider} key in the key bar"));
-        };
-        let model = model.trim().to_string();
-        if model.is_empty() {
-            return Err("choose or type a model id first".to_string());
-        }
-        let schema = match schema.get_untracked() {
-            Some(Ok(s)) => s,
-            Some(Err(e)) => return Err(format!("the database is not available: {e}")),
-            None => return Err("Chinook is still loading in the SQLite worker; try again in a moment".into()),
-        };
-        let (text, gold_id) = question.get_untracked();
-        if text.is_empty() {
-            return Err("choose a gold question or type a question".to_string());
-        }
-        let gold_rows = gold_id.and_then(|id| match gold.get_untracked() {
-            Some(Ok(g)) => g.get(&id).map(|q| q.expected.clone()),
-            _ => None,
-        });
-        Ok(RunSpec {
-            origin,
-            provider,
-            endpoint,
-            auth,
-            key,
-            model,
-            strategy,
-            question: text,
-            gold: gold_rows,
-            schema,
-            timeout_ms: settings.timeout_ms(),
-        })
-    });
+    let prepare: Prepare = Callback::new(
+        move |(origin, model, strategy): (&'static str, String, Strategy)| {
+            let endpoint = settings.endpoint()?;
+            let provider = settings.provider_name();
+            let key = settings.key.get_untracked();
+            let secret = key_for(key.as_ref(), &endpoint, provider).map_err(|e| e.to_string())?;
+            let auth = endpoint.auth_header(secret).map_err(|e| e.to_string())?;
+            let Some(key) = key else {
+                return Err(format!("no API key: paste a {provider} key in the key bar"));
+            };
+            let model = model.trim().to_string();
+            if model.is_empty() {
+                return Err("choose or type a model id first".to_string());
+            }
+            let schema = match schema.get_untracked() {
+                Some(Ok(s)) => s,
+                Some(Err(e)) => return Err(format!("the database is not available: {e}")),
+                None => {
+                    return Err(
+                        "Chinook is still loading in the SQLite worker; try again in a moment"
+                            .into(),
+                    )
+                }
+            };
+            let (text, gold_id) = question.get_untracked();
+            if text.is_empty() {
+                return Err("choose a gold question or type a question".to_string());
+            }
+            let gold_rows = gold_id.and_then(|id| match gold.get_untracked() {
+                Some(Ok(g)) => g.get(&id).map(|q| q.expected.clone()),
+                _ => None,
+            });
+            Ok(RunSpec {
+                origin,
+                provider,
+                endpoint,
+                auth,
+                key,
+                model,
+                strategy,
+                question: text,
+                gold: gold_rows,
+                schema,
+                timeout_ms: settings.timeout_ms(),
+            })
+        },
+    );
 
     let run_both = move |_| {
         let mut specs = Vec::new();
@@ -195,7 +208,11 @@ pub fn LiveView() -> impl IntoView {
                     return;
                 }
             };
-            match prepare.run((slot.name, slot.model.get_untracked(), slot.strategy.get_untracked())) {
+            match prepare.run((
+                slot.name,
+                slot.model.get_untracked(),
+                slot.strategy.get_untracked(),
+            )) {
                 Ok(spec) => specs.push((slot, spec, pricing)),
                 Err(e) => {
                     run_error.set(Some(e));
@@ -238,7 +255,8 @@ pub fn LiveView() -> impl IntoView {
         )
     });
 
-    let picker = move || match gold.get() {
+    let picker = move || {
+        match gold.get() {
         None => view! { <option value="">"Loading the gold questions…"</option> }.into_any(),
         Some(Err(e)) => view! { <option value="">{format!("Gold questions unavailable: {e}")}</option> }.into_any(),
         Some(Ok(g)) => g
@@ -251,14 +269,17 @@ pub fn LiveView() -> impl IntoView {
             })
             .collect_view()
             .into_any(),
+    }
     };
-    let db_status = move || match worker.status.get() {
+    let db_status = move || {
+        match worker.status.get() {
         WorkerStatus::Idle | WorkerStatus::Starting => ("loading", "Loading SQLite and Chinook in a worker…".to_string()),
         WorkerStatus::Ready(o) => (
             "ready",
             format!("✓ Chinook ready · SQLite {} · guarded: read-only, one statement, step budget, row cap", o.sqlite_version),
         ),
         WorkerStatus::Failed(e) => ("failed", format!("✗ Chinook failed to load: {e}")),
+    }
     };
     let model_a = Signal::derive(move || a.model.get());
 

@@ -1,8 +1,14 @@
-//! `#/sweep`: the model sweep matrix — every model of the published sweeps with its
-//! figures recomputed from traces (core `analysis::records` / `analysis::matrix`),
-//! sortable and filterable with the state in the URL, and a column the SQLite worker
-//! fills by re-verifying every trace in the browser.
+//! `#/sweep`: every model of every loaded sweep (published, imported, own runs)
+//! with its figures recomputed from traces — the core's sortable, filterable
+//! matrix (`analysis::records` / `analysis::matrix`) with accuracy's 95 %
+//! interval, a column the SQLite worker fills by re-verifying every trace in the
+//! browser, the cost-vs-accuracy chart with its Pareto frontier, and a paired
+//! test between any two models. Sort, filter and the two compared models live in
+//! the URL.
 
+pub mod chart;
+pub mod chart_layout;
+pub mod compare;
 pub mod matrix;
 pub mod reproduce;
 pub mod table;
@@ -10,55 +16,58 @@ pub mod table;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use sqlsweep_core::analysis::records::{records as build_records, PlatformFilter, Record};
-use sqlsweep_core::sweep::{Platform, Source, SweepFile};
+use sqlsweep_core::analysis::format::{fraction, round_half_up};
+use sqlsweep_core::analysis::matrix::{matrix, Sort};
+use sqlsweep_core::analysis::records::{PlatformFilter, Record};
+use sqlsweep_core::sweep::{Source, SweepFile};
 
-use crate::data::use_sweep_library;
+use crate::components::export::{ExportCsv, ExportJson};
 use crate::router::use_hash_location;
 use crate::sql_worker::use_sql_worker;
+use crate::views::loaded::{use_loaded, LoadErrors};
+use chart::CostAccuracyChart;
+use compare::{PairedComparison, Pick};
 use matrix::SweepMatrix;
 use reproduce::{reproduce_all, use_reproducing, ReproduceStatus, Reproducing};
-use table::{filter_from_query, filter_to_query, Column, MatrixSort};
+use table::{
+    arrange, csv_table, filter_from_query, filter_to_query, paired_selection, platforms, Column,
+    MatrixSort, Reproduction, MODEL_A_KEY, MODEL_B_KEY,
+};
 
 #[component]
 pub fn SweepView() -> impl IntoView {
     let router = use_hash_location();
-    let library = use_sweep_library();
+    let data = use_loaded();
     let worker = use_sql_worker();
     // Page-wide, so leaving the view and coming back neither loses nor repeats the work.
     let Reproducing {
-        by_row: reproduction,
+        by_row,
         progress,
-        started,
+        submitted,
     } = use_reproducing();
 
-    // Every sweep of the library (published, imported, own runs), once every
-    // published file has settled (loaded or failed).
-    let loaded = move || -> Option<Vec<Arc<SweepFile>>> {
-        if library.loading() {
-            return None;
+    let records: Memo<Option<Arc<Vec<Record>>>> =
+        Memo::new(move |_| data.loaded.get().map(|l| l.records));
+    // Runs made in this browser already ran their SQL in the worker.
+    let reproduction = Memo::new(move |_| {
+        let mut map = by_row.get();
+        if let Some(loaded) = data.loaded.get() {
+            for r in loaded.records.iter() {
+                if loaded
+                    .entry_of(r)
+                    .is_some_and(|e| matches!(e.sweep.run.source, Some(Source::Own)))
+                {
+                    map.insert(r.key.clone(), Reproduction::RanHere);
+                }
+            }
         }
-        Some(library.entries().into_iter().map(|e| e.sweep).collect())
-    };
-    let errors = move || -> Vec<String> {
-        library
-            .errors()
-            .into_iter()
-            .map(|e| e.to_string())
-            .collect()
-    };
-    // The core's normalised records, rebuilt only when a sweep arrives.
-    let records = Memo::new(move |_| {
-        loaded().map(|list| {
-            let owned: Vec<SweepFile> = list.iter().map(|s| (**s).clone()).collect();
-            build_records(&owned)
-        })
+        map
     });
 
     let query = Memo::new(move |_| router.location.get().query);
     let sort_read = Memo::new(move |_| MatrixSort::from_query(&query.get()));
     let filter_read = Memo::new(move |_| {
-        records.with(|r| filter_from_query(&query.get(), r.as_deref().unwrap_or(&[])))
+        records.with(|r| filter_from_query(&query.get(), r.as_deref().map_or(&[], |v| v)))
     });
     let sort = Signal::derive(move || sort_read.get().0);
     let filter = Signal::derive(move || filter_read.get().0);
@@ -74,25 +83,32 @@ pub fn SweepView() -> impl IntoView {
         out
     };
 
-    // Once the sweeps are in, re-verify them in the worker (after the first render:
-    // the matrix never waits for SQLite or Chinook).
+    // Once the published files have settled, re-verify every record not yet handed
+    // to the worker (an import joins when it arrives), after the first render: the
+    // matrix never waits for SQLite or Chinook.
     Effect::new(move |_| {
-        if started.get_untracked() {
-            return;
-        }
-        let (Some(list), Some(recs)) = (loaded(), records.get()) else {
+        let Some(loaded) = data.loaded.get() else {
             return;
         };
-        if recs.is_empty() {
+        let fresh: Vec<Record> = submitted.with_untracked(|done| {
+            loaded
+                .records
+                .iter()
+                .filter(|r| !done.contains(&r.key))
+                .filter(|r| {
+                    !loaded
+                        .entry_of(r)
+                        .is_some_and(|e| matches!(e.sweep.run.source, Some(Source::Own)))
+                })
+                .cloned()
+                .collect()
+        });
+        if fresh.is_empty() {
             return;
         }
-        started.set(true);
-        // Runs made in this browser already ran their SQL in the worker.
-        let recs: Vec<Record> = recs
-            .into_iter()
-            .filter(|r| !matches!(r.source, Some(Source::Own)))
-            .collect();
-        leptos::task::spawn_local(reproduce_all(worker, list, recs, reproduction, progress));
+        submitted.update(|s| s.extend(fresh.iter().map(|r| r.key.clone())));
+        let sweeps: Vec<Arc<SweepFile>> = loaded.entries.iter().map(|e| e.sweep.clone()).collect();
+        leptos::task::spawn_local(reproduce_all(worker, sweeps, fresh, by_row, progress));
     });
 
     let on_sort = Callback::new(move |column: Column| {
@@ -102,10 +118,64 @@ pub fn SweepView() -> impl IntoView {
     let on_filter = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         let f = records
-            .with_untracked(|r| PlatformFilter::from_param(&value, r.as_deref().unwrap_or(&[])))
+            .with_untracked(|r| PlatformFilter::from_param(&value, r.as_deref().map_or(&[], |v| v)))
             .unwrap_or_default();
         router.replace_query(filter_to_query(&f, query.get_untracked()));
     };
+    let selection = Memo::new(move |_| {
+        records.with(|r| paired_selection(&query.get(), r.as_deref().map_or(&[], |v| v)))
+    });
+    let on_pick = Callback::new(move |(side, key): (Pick, String)| {
+        let (a, b) = selection.get_untracked();
+        let key_of = |i: Option<usize>| {
+            records.with_untracked(|r| r.as_ref().and_then(|r| i.map(|i| r[i].key.clone())))
+        };
+        // Pin both models once one is picked, so the link shows what is compared.
+        let (mut ka, mut kb) = (key_of(a), key_of(b));
+        match side {
+            Pick::A => ka = Some(key),
+            Pick::B => kb = Some(key),
+        }
+        let q = query
+            .get_untracked()
+            .with(MODEL_A_KEY, ka.as_deref())
+            .with(MODEL_B_KEY, kb.as_deref());
+        router.replace_query(q);
+    });
+
+    // The rows shown, in the order shown, as CSV.
+    let csv = Signal::derive(move || {
+        let (f, s) = (filter.get(), sort.get());
+        records.with(|r| {
+            r.as_ref().map(|recs| {
+                reproduction.with(|rep| csv_table(recs, &arrange(recs, &f, s, rep).rows, rep))
+            })
+        })
+    });
+    // The models shown, as one sweep file in our schema.
+    let json = Callback::new(move |_| {
+        let f = filter.get_untracked();
+        let loaded = data
+            .loaded
+            .get_untracked()
+            .ok_or_else(|| "the sweeps have not loaded".to_string())?;
+        let labels: Vec<String> = loaded
+            .sweeps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| sqlsweep_core::analysis::records::sweep_label(s, i))
+            .collect();
+        let combined =
+            sqlsweep_core::exchange::combine::combine(&loaded.sweeps, &labels, |si, ri| {
+                loaded
+                    .records
+                    .iter()
+                    .find(|r| r.sweep_index == si && r.run_index == ri)
+                    .is_some_and(|r| f.accepts(&r.platform))
+            });
+        Ok(sqlsweep_core::sweep::to_json(&combined))
+    });
+    let ready = Signal::derive(move || records.with(|r| r.is_some()));
 
     let heading = move || match records.get() {
         None => "Model sweep".to_string(),
@@ -119,16 +189,8 @@ pub fn SweepView() -> impl IntoView {
         }
     };
     let platform_options = move || {
-        let mut platforms: Vec<Platform> = Vec::new();
-        records.with(|r| {
-            for rec in r.iter().flatten() {
-                if !platforms.contains(&rec.platform) {
-                    platforms.push(rec.platform.clone());
-                }
-            }
-        });
-        platforms
-            .into_iter()
+        let ps = records.with(|r| r.as_deref().map(|r| platforms(r)).unwrap_or_default());
+        ps.into_iter()
             .map(|p| {
                 let f = PlatformFilter::Only(p.clone());
                 let selected = filter.get() == f;
@@ -141,44 +203,57 @@ pub fn SweepView() -> impl IntoView {
             None => "Loading sweep data…".to_string(),
             Some(recs) => {
                 let f = filter.get();
-                let n = recs
-                    .iter()
-                    .filter(|r: &&Record| f.accepts(&r.platform))
-                    .count();
+                let n = recs.iter().filter(|r| f.accepts(&r.platform)).count();
                 format!("Showing {n} of {} models.", recs.len())
             }
         })
     };
-    let methodology = move || {
-        loaded()
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|s| {
-                s.run.methodology.clone().map(|m| {
-                    let label = if s.run.label.is_empty() {
-                        "Methodology".to_string()
-                    } else {
-                        s.run.label.clone()
-                    };
-                    view! { <p class="note"><strong>{label}": "</strong>{m}</p> }
-                })
-            })
-            .collect_view()
+    // "With N questions the interval is wide", on the best shown model's own interval.
+    let interval_note = move || {
+        records.with(|r| {
+            let recs = r.as_ref()?;
+            let v = matrix(recs, &filter.get(), Sort::default());
+            let w = &recs[v.winner?];
+            let ci = w.accuracy_interval()?;
+            Some(format!(
+                "Accuracy is shown with its 95 % Wilson interval. With {} questions the intervals are wide: {}'s {} could be anywhere \
+                 from {}% to {}%, so models a few points apart are usually not really different — the test below the chart says when they are.",
+                ci.n,
+                w.label,
+                fraction(ci.successes, ci.n),
+                round_half_up(ci.lo * 100.0) as i64,
+                round_half_up(ci.hi * 100.0) as i64
+            ))
+        })
     };
+    let methodology = move || {
+        data.loaded.get().map(|l| {
+            l.entries
+                .iter()
+                .filter_map(|e| {
+                    e.sweep.run.methodology.clone().map(|m| {
+                        let label = if e.sweep.run.label.is_empty() {
+                            e.file.clone()
+                        } else {
+                            e.sweep.run.label.clone()
+                        };
+                        view! { <p class="note"><strong>{label}": "</strong>{m}</p> }
+                    })
+                })
+                .collect_view()
+        })
+    };
+    let records_vec = Signal::derive(move || records.get().map(|r| (*r).clone()));
+    let records_arc = Signal::derive(move || records.get());
 
     view! {
         <section class="view sweep" data-testid="sweep-view">
             <h1>{heading}</h1>
             <p class="lede">
-                "Every model of the published sweeps, each asked the same gold questions about the Chinook database. "
+                "Every model of the loaded sweeps, each asked the same gold questions about the Chinook database. "
                 "All figures are recomputed from the per-question traces in the data files."
             </p>
-            {move || {
-                errors()
-                    .into_iter()
-                    .map(|e| view! { <p class="error" role="alert" data-testid="load-error">"Could not load " {e}</p> })
-                    .collect_view()
-            }}
+            <LoadErrors errors=data.errors />
             {move || {
                 url_problems()
                     .into_iter()
@@ -194,10 +269,17 @@ pub fn SweepView() -> impl IntoView {
                     </select>
                 </label>
                 <span class="status" data-testid="showing">{showing}</span>
+                <span class="exports">
+                    <ExportCsv name="sweep-matrix" label="sweep matrix (the rows shown)" table=csv />
+                    <ExportJson name="sweep-models" label="models shown, as one sweep file" json=json ready=ready />
+                </span>
             </div>
             <ReproduceStatus progress=progress status=worker.status />
-            <SweepMatrix records=records reproduction=reproduction sort=sort filter=filter on_sort=on_sort />
+            <SweepMatrix records=records_vec reproduction=reproduction sort=sort filter=filter on_sort=on_sort />
             <div class="notes">
+                <p class="note" data-testid="interval-note">
+                    {move || interval_note().unwrap_or_else(|| "Accuracy is shown with its 95 % Wilson interval; with a few dozen questions the intervals are wide.".into())}
+                </p>
                 <p class="note">
                     "★ marks the best model shown: highest accuracy, then lowest cost per query. "
                     "A model whose every call failed has no measurements and is never best. "
@@ -209,6 +291,17 @@ pub fn SweepView() -> impl IntoView {
                 </p>
                 {methodology}
             </div>
+
+            <h2>"Cost vs accuracy"</h2>
+            <p class="note">
+                "Each model at its cost per query (log scale) and accuracy, with the accuracy's 95 % interval as a whisker. "
+                "The staircase is the Pareto frontier: the models no other model beats on both cost and accuracy. "
+                "A model counts as clearly dominated only when another is cheaper and more accurate beyond both intervals. "
+                "Follows the platform filter above. Point at a model, or focus the chart and use the arrow keys."
+            </p>
+            <CostAccuracyChart records=records_arc filter=filter />
+
+            <PairedComparison records=records_arc selection=Signal::derive(move || selection.get()) on_pick=on_pick />
         </section>
     }
 }

@@ -6,12 +6,14 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { ROOT } from './browser.mjs';
 
-/// The fixture binary: $SQLSWEEP_FIXTURE_BIN, else a debug build of this checkout.
+/// The fixture binary: $SQLSWEEP_FIXTURE_BIN, else a debug build of this checkout
+/// (in $CARGO_TARGET_DIR when set, as CI sets it).
 export function fixtureBinary() {
   if (process.env.SQLSWEEP_FIXTURE_BIN) return process.env.SQLSWEEP_FIXTURE_BIN;
   const r = spawnSync('cargo', ['build', '--quiet', '-p', 'sqlsweep-fixture'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('cargo build -p sqlsweep-fixture failed');
-  const bin = path.join(ROOT, 'target', 'debug', 'sqlsweep-fixture');
+  const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
+  const bin = path.join(targetDir, 'debug', 'sqlsweep-fixture');
   if (!existsSync(bin)) throw new Error(`${bin} not found after the build`);
   return bin;
 }

@@ -275,6 +275,15 @@ test('schema view: the compact schema and the trim for the chosen question', asy
   await page.close();
 });
 
+test('#/live fits a phone-width screen', async () => {
+  const { page } = await livePage({ a: 'ok', b: 'ok' });
+  await page.setViewportSize({ width: 380, height: 800 });
+  await runBoth(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+  await page.close();
+});
+
 test('key hygiene: the key stays in the field and in memory only', async () => {
   const { page } = await livePage({ a: 'echo-key', b: 'ok' });
   const requests = [];

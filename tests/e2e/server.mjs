@@ -1,6 +1,7 @@
 // A small static file server for dist/ on 127.0.0.1 (a free port), started and
 // stopped by the tests. To test error states, `missing` lists paths to answer with 404
-// and `replace` maps paths to bodies served instead of the files.
+// and `replace` maps paths to bodies served instead of the files; `delayMs` holds back
+// every data file (paths under data/) that long, to watch the page while data loads.
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,10 +16,11 @@ const TYPES = {
   '.db': 'application/octet-stream',
 };
 
-export async function startServer(root, { missing = [], replace = {} } = {}) {
+export async function startServer(root, { missing = [], replace = {}, delayMs = 0 } = {}) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     let rel = decodeURIComponent(url.pathname);
+    if (delayMs > 0 && rel.startsWith('/data/')) await new Promise((r) => setTimeout(r, delayMs));
     if (rel.endsWith('/')) rel += 'index.html';
     const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
     if (!file.startsWith(root) || missing.includes(rel.replace(/^\//, ''))) {

@@ -87,7 +87,8 @@ test('#/sweep shows every model with its accuracy, and reproduces every trace', 
 
 test('routes, sorting and filtering live in the URL', async () => {
   const { page, problems } = await openPage(browser);
-  await page.goto(server.url);
+  // The original dashboard's tab hash still leads here, rewritten to our path.
+  await page.goto(`${server.url}#modelsweep`);
   await page.waitForFunction(() => location.hash === '#/sweep');
   await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
 
@@ -117,6 +118,8 @@ test('routes, sorting and filtering live in the URL', async () => {
   const problem = await page.waitForSelector('[data-testid=url-problem]');
   assert.match(await problem.textContent(), /unknown platform filter "nowhere"/);
   assert.equal((await matrixRows(page)).length, 15);
+  await page.goto(`${server.url}#/sweep?sort=speed`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=url-problem]')?.textContent.includes('speed'));
 
   await page.goto(`${server.url}#/no-such-view`);
   await page.waitForSelector('[data-testid=not-found]');

@@ -277,7 +277,7 @@ impl GuardedDb {
         crate::agent::schema::read_schema(&self.conn).map_err(|e| self.classify(e))
     }
 
-    /// Resets the refusal slot and the step budget for the next statement.
+    /// Resets the refusal slot and the budget for the next statement.
     fn arm(&self, limits: &Limits) {
         if let Ok(mut slot) = self.refused.lock() {
             *slot = None;

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod demo;
 pub mod digest;
 pub mod engine;
+pub mod exchange;
 #[cfg(feature = "sqlite")]
 pub mod exec;
 pub mod gold;

@@ -667,3 +667,29 @@ fn question_cards_from_the_gold_set() {
         .iter()
         .all(|c| !["easy", "intermediate", "advanced"].contains(&c.kind.as_str())));
 }
+
+/// The architecture diagram's evidence: every published trace ends at exactly one
+/// stage, and the counts agree with the per-model summaries.
+#[test]
+fn pipeline_evidence_of_the_published_sweeps() {
+    use sqlsweep_core::analysis::overview::pipeline_evidence;
+    let (sweeps, recs) = published_records();
+    let e = pipeline_evidence(&recs, &sweeps);
+    assert_eq!((e.models, e.calls), (15, 375));
+    assert_eq!(
+        e.transport_failures + e.no_sql + e.sql_errors + e.executed,
+        e.calls
+    );
+    let sum = |f: fn(&Record) -> u32| recs.iter().map(f).sum::<u32>();
+    assert_eq!(e.correct, sum(|r| r.summary.correct));
+    assert_eq!(e.json_ok, sum(|r| r.summary.json_ok_count));
+    assert_eq!(
+        e.json_mode_calls, 375,
+        "both published sweeps ran in JSON mode"
+    );
+    // GLM-5's 25 calls all failed with a 503 before any answer; MiniMax-M2.5 answered
+    // every time but never with extractable SQL.
+    assert!(e.transport_failures >= 25, "{e:?}");
+    assert!(e.no_sql >= 25, "{e:?}");
+    assert_eq!((e.repair_recorded, e.repaired), (0, 0), "one-shot sweeps");
+}

@@ -1,6 +1,7 @@
 //! The matrix table: renders core records in the order `table::arrange` decides,
-//! with the figures formatted by `analysis::format`. Takes its data as props, so the
-//! browser tests mount it with the published sweeps.
+//! with the figures formatted by `analysis::format` and accuracy's 95 % Wilson
+//! interval under it. Takes its data as props, so the browser tests mount it with
+//! the published sweeps.
 
 use leptos::prelude::*;
 use sqlsweep_core::analysis::format;
@@ -114,11 +115,11 @@ pub fn SweepMatrix(
 fn Row(record: Record, reproduction: Reproduction, is_best: bool) -> impl IntoView {
     let s = &record.summary;
     let chip = format!("chip chip-{}", platform_slug(&record.platform));
+    // Imports and own runs say where they come from; published files need not.
     let source = match &record.source {
         Some(Source::Published { .. }) | None => None,
         Some(_) => Some(record.source_label.clone()),
     };
-    let own = matches!(record.source, Some(Source::Own));
     let model_cell = view! {
         <td class="col-model">
             <span class="label">{is_best.then_some("★ ")}{record.label.clone()}</span>
@@ -126,6 +127,13 @@ fn Row(record: Record, reproduction: Reproduction, is_best: bool) -> impl IntoVi
             {source.map(|l| view! { <span class="source" data-testid="source">{l}</span> })}
         </td>
     };
+    let interval = record.accuracy_interval().map(|ci| {
+        format!(
+            "{}–{}%",
+            format::round_half_up(ci.lo * 100.0) as i64,
+            format::round_half_up(ci.hi * 100.0) as i64
+        )
+    });
     let figures = if let Some(error) = &s.fatal_error {
         view! {
             <td class="fatal-cell" colspan=8 data-testid="fatal">
@@ -151,7 +159,12 @@ fn Row(record: Record, reproduction: Reproduction, is_best: bool) -> impl IntoVi
             ""
         };
         view! {
-            <td class="num" data-testid="accuracy">{accuracy}</td>
+            <td class="num col-accuracy">
+                <span data-testid="accuracy">{accuracy}</span>
+                {interval.map(|t| view! {
+                    <span class="ci" data-testid="accuracy-ci" title="95 % Wilson interval">{t}</span>
+                })}
+            </td>
             <td class="num">{format::pct(s.json_ok_rate)}</td>
             <td class="num">{format::ms(s.median_ttft_ms)}</td>
             <td class="num">{format::ms(s.median_latency_ms)}</td>
@@ -170,13 +183,7 @@ fn Row(record: Record, reproduction: Reproduction, is_best: bool) -> impl IntoVi
             {model_cell}
             <td class="col-platform"><span class=chip>{record.platform.label().to_string()}</span></td>
             {figures}
-            <td class="col-reproduced" data-testid="reproduced">
-                {if own {
-                    view! { <span class="muted" title="Run in this browser: its SQL already ran in the SQLite worker">"ran here"</span> }.into_any()
-                } else {
-                    reproduction_cell(&reproduction)
-                }}
-            </td>
+            <td class="col-reproduced" data-testid="reproduced">{reproduction_cell(&reproduction)}</td>
         </tr>
     }
 }
@@ -190,6 +197,10 @@ fn reproduction_cell(r: &Reproduction) -> AnyView {
         Reproduction::Failed(e) => {
             view! { <span class="bad" title=e.clone()>"not run"</span> }.into_any()
         }
+        Reproduction::RanHere => view! {
+            <span class="muted" title="Run in this browser: its SQL already ran in the SQLite worker">"ran here"</span>
+        }
+        .into_any(),
         Reproduction::Done(c, disagreements) => {
             let ok = c.reproduced();
             let mut title = format!(

@@ -2,6 +2,7 @@
 //! to be re-executed and re-scored (the same core code as `sqlsweep verify`), and
 //! the status line that reports how far it got and how long it took.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -27,6 +28,8 @@ pub struct ReproduceProgress {
     pub failures: u32,
     /// Wall time from the first request to the last reply (worker start-up included).
     pub wall_ms: Option<f64>,
+    /// When the first request was made (`performance.now()`).
+    pub started_ms: Option<f64>,
     /// Time the worker spent verifying (sum of its own measurements).
     pub verify_ms: f64,
     pub finished: bool,
@@ -77,11 +80,12 @@ impl ReproduceProgress {
 /// The page's re-verification state, shared through context.
 #[derive(Clone, Copy)]
 pub struct Reproducing {
-    /// Per matrix row key.
+    /// Per record key.
     pub by_row: RwSignal<ReproductionMap>,
     pub progress: RwSignal<ReproduceProgress>,
-    /// Set when the work has been handed to the worker (it runs once per page).
-    pub started: RwSignal<bool>,
+    /// Records handed to the worker (each is checked once per page; a sweep
+    /// imported later joins when it arrives).
+    pub submitted: RwSignal<HashSet<String>>,
 }
 
 /// The page's re-verification state (created on first use).
@@ -90,7 +94,7 @@ pub fn use_reproducing() -> Reproducing {
         let r = Reproducing {
             by_row: RwSignal::new(ReproductionMap::new()),
             progress: RwSignal::new(ReproduceProgress::default()),
-            started: RwSignal::new(false),
+            submitted: RwSignal::new(HashSet::new()),
         };
         provide_context(r);
         r
@@ -108,8 +112,11 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Re-verifies the model run behind every record (`records` built from `sweeps`, in
-/// that order), one request per model so rows fill in as results arrive.
+/// Re-verifies the model run behind every record of `records` (a batch of the
+/// records built from `sweeps`, in that order), one request per model so rows fill
+/// in as results arrive. Batches may overlap (an import while the published files
+/// are being checked): the progress adds up across them and is finished when every
+/// model handed over so far is done.
 pub async fn reproduce_all(
     worker: SqlWorker,
     sweeps: Vec<Arc<SweepFile>>,
@@ -117,16 +124,25 @@ pub async fn reproduce_all(
     reproduction: RwSignal<ReproductionMap>,
     progress: RwSignal<ReproduceProgress>,
 ) {
-    progress.try_set(ReproduceProgress {
-        models_total: records.len() as u32,
-        ..Default::default()
+    if records.is_empty() {
+        return;
+    }
+    let now = now_ms();
+    progress.try_update(|p| {
+        p.models_total += records.len() as u32;
+        p.finished = false;
+        p.started_ms.get_or_insert(now);
     });
-    let started = now_ms();
     for record in &records {
         let Some((sweep, run)) = sweeps
             .get(record.sweep_index)
             .and_then(|s| s.models.get(record.run_index).map(|r| (s, r)))
         else {
+            finish_one(
+                progress,
+                &Reproduction::Failed("no such model in the sweep".into()),
+                0.0,
+            );
             continue;
         };
         {
@@ -164,28 +180,33 @@ pub async fn reproduce_all(
                 ),
                 Err(e) => (Reproduction::Failed(e), 0.0),
             };
-            progress.try_update(|p| {
-                p.models_done += 1;
-                p.verify_ms += verify_ms;
-                match &result {
-                    Reproduction::Done(c, _) => {
-                        p.traces += c.traces;
-                        p.scores_agree += c.scores_agree;
-                        p.rows_checked += c.rows_checked;
-                        p.rows_reproduced += c.rows_reproduced;
-                        p.errors_checked += c.errors_checked;
-                        p.errors_reproduced += c.errors_reproduced;
-                    }
-                    _ => p.failures += 1,
-                }
-            });
+            finish_one(progress, &result, verify_ms);
             reproduction.try_update(|m| m.insert(record.key.clone(), result));
         }
     }
-    let wall = now_ms() - started;
+}
+
+/// Counts one model's result into the progress; the last one finishes it.
+fn finish_one(progress: RwSignal<ReproduceProgress>, result: &Reproduction, verify_ms: f64) {
+    let now = now_ms();
     progress.try_update(|p| {
-        p.wall_ms = Some(wall);
-        p.finished = true;
+        p.models_done += 1;
+        p.verify_ms += verify_ms;
+        match result {
+            Reproduction::Done(c, _) => {
+                p.traces += c.traces;
+                p.scores_agree += c.scores_agree;
+                p.rows_checked += c.rows_checked;
+                p.rows_reproduced += c.rows_reproduced;
+                p.errors_checked += c.errors_checked;
+                p.errors_reproduced += c.errors_reproduced;
+            }
+            _ => p.failures += 1,
+        }
+        if p.models_done >= p.models_total {
+            p.finished = true;
+            p.wall_ms = p.started_ms.map(|s| now - s);
+        }
     });
 }
 

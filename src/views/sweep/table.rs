@@ -1,12 +1,15 @@
 //! The matrix's UI state on top of core's `analysis::matrix`: the columns shown (the
 //! core's sortable figures plus "Reproduced in your browser", which only the page
-//! knows), the sort and platform filter as read from and written to the URL, and the
-//! order when sorting by reproduction. No DOM here, so it is tested natively.
+//! knows), the sort and platform filter as read from and written to the URL, the
+//! order when sorting by reproduction, and the two models of the paired test
+//! (`a=…&b=…`). No DOM here, so it is tested natively.
 
+use sqlsweep_core::exchange::table::Table;
 use std::collections::HashMap;
 
 use sqlsweep_core::analysis::matrix::{matrix, winner, Direction, Sort, SortKey};
 use sqlsweep_core::analysis::records::{filtered, PlatformFilter, Record};
+use sqlsweep_core::sweep::Platform;
 use sqlsweep_core::verify::{Disagreement, ModelVerify};
 
 use crate::router::Query;
@@ -20,6 +23,8 @@ pub enum Reproduction {
     /// The core's per-model counts and what disagreed.
     Done(ModelVerify, Vec<Disagreement>),
     Failed(String),
+    /// A run made in this browser: its SQL already ran in the worker.
+    RanHere,
 }
 
 impl Reproduction {
@@ -255,6 +260,117 @@ pub fn arrange(
     }
 }
 
+/// The rows shown (record indices, in order) as a CSV table: figures unrounded
+/// (ratios as fractions, times in milliseconds, cost in USD), so a spreadsheet can
+/// compute with them; accuracy with its 95 % Wilson bounds. A model whose every
+/// call failed has its error and no figures.
+pub fn csv_table(records: &[Record], rows: &[usize], reproduction: &ReproductionMap) -> Table {
+    let mut t = Table::new([
+        "model",
+        "platform",
+        "sweep",
+        "questions",
+        "correct",
+        "accuracy",
+        "accuracy_wilson_lo",
+        "accuracy_wilson_hi",
+        "json_ok_rate",
+        "ttft_p50_ms",
+        "latency_p50_ms",
+        "latency_p90_ms",
+        "mean_prompt_tokens",
+        "mean_completion_tokens",
+        "cost_per_query_usd",
+        "cost_is_estimate",
+        "reproduced_scores",
+        "error",
+    ]);
+    let num = |v: Option<f64>| {
+        v.filter(|x| x.is_finite())
+            .map(|x| format!("{x}"))
+            .unwrap_or_default()
+    };
+    for r in rows.iter().filter_map(|&i| records.get(i)) {
+        let s = &r.summary;
+        let fatal = r.is_fatal();
+        let fig = |v: Option<f64>| if fatal { String::new() } else { num(v) };
+        let wilson = r.accuracy_interval().filter(|_| !fatal);
+        let reproduced = match reproduction.get(&r.key) {
+            Some(Reproduction::Done(c, _)) => format!("{}/{}", c.scores_agree, c.traces),
+            Some(Reproduction::Failed(e)) => format!("not run: {e}"),
+            Some(Reproduction::RanHere) => "ran in this browser".to_string(),
+            Some(Reproduction::Pending) | None => String::new(),
+        };
+        let estimate = match (fatal, s.cost_per_query_usd) {
+            (false, Some(_)) if s.cost_is_estimate => "yes",
+            (false, Some(_)) => "no",
+            _ => "",
+        };
+        // As many cells as headers: cannot be ragged.
+        let _ = t.push([
+            r.model.clone(),
+            r.platform.label().to_string(),
+            r.source_label.clone(),
+            s.n.to_string(),
+            if fatal {
+                String::new()
+            } else {
+                s.correct.to_string()
+            },
+            fig(s.accuracy),
+            num(wilson.map(|w| w.lo)),
+            num(wilson.map(|w| w.hi)),
+            fig(s.json_ok_rate),
+            fig(s.median_ttft_ms),
+            fig(s.median_latency_ms),
+            fig(s.p90_latency_ms),
+            fig(s.mean_prompt_tokens),
+            fig(s.mean_completion_tokens),
+            fig(s.cost_per_query_usd),
+            estimate.to_string(),
+            reproduced,
+            s.fatal_error.clone().unwrap_or_default(),
+        ]);
+    }
+    t
+}
+
+/// URL keys of the paired test's two models.
+pub const MODEL_A_KEY: &str = "a";
+pub const MODEL_B_KEY: &str = "b";
+
+/// Distinct platforms among `records`, in first-seen order (the filter's options).
+pub fn platforms(records: &[Record]) -> Vec<Platform> {
+    let mut out: Vec<Platform> = Vec::new();
+    for r in records {
+        if !out.contains(&r.platform) {
+            out.push(r.platform.clone());
+        }
+    }
+    out
+}
+
+/// The record a URL key (`a=baseten/openai/gpt-oss-120b`) names.
+pub fn record_by_key(records: &[Record], key: &str) -> Option<usize> {
+    records.iter().position(|r| r.key == key)
+}
+
+/// The two models of the paired test: those the URL names, else the winner of
+/// the whole matrix and the next model in its default order that did not fail
+/// every call ("is the best really better than the runner-up?").
+pub fn paired_selection(q: &Query, records: &[Record]) -> (Option<usize>, Option<usize>) {
+    let named = |key: &str| q.get(key).and_then(|k| record_by_key(records, k));
+    let view = matrix(records, &PlatformFilter::All, Sort::default());
+    let a = named(MODEL_A_KEY).or(view.winner);
+    let b = named(MODEL_B_KEY).or_else(|| {
+        view.rows
+            .iter()
+            .copied()
+            .find(|&i| Some(i) != a && !records[i].is_fatal())
+    });
+    (a, b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,5 +602,70 @@ mod tests {
                 "{q}"
             );
         }
+    }
+
+    fn check_pair(query: &str, expected: (Option<&str>, Option<&str>)) {
+        let recs = paired_fixture();
+        let (a, b) = paired_selection(&Query::parse(query), &recs);
+        let label = |i: Option<usize>| i.map(|i| recs[i].label.as_str());
+        assert_eq!((label(a), label(b)), expected, "{query}");
+    }
+
+    /// Three models: 2/2, 0/2 (every call failed), 1/2.
+    fn paired_fixture() -> Vec<Record> {
+        let trace = |q: &str, correct: bool, error: Option<&str>| Trace {
+            qid: q.into(),
+            correct,
+            error: error.map(Into::into),
+            ..Trace::default()
+        };
+        let run = |model: &str, traces: Vec<Trace>| ModelRun {
+            model: model.into(),
+            platform: Some(Platform::Baseten),
+            pricing: None,
+            traces,
+            recorded: None,
+        };
+        records(&[SweepFile {
+            schema: "sqlsweep.sweep".into(),
+            version: 1,
+            run: RunMeta::default(),
+            models: vec![
+                run(
+                    "x/best",
+                    vec![trace("q1", true, None), trace("q2", true, None)],
+                ),
+                run(
+                    "x/dead",
+                    vec![
+                        trace("q1", false, Some("503")),
+                        trace("q2", false, Some("503")),
+                    ],
+                ),
+                run(
+                    "x/half",
+                    vec![trace("q1", true, None), trace("q2", false, None)],
+                ),
+            ],
+        }])
+    }
+
+    #[test]
+    fn paired_defaults_and_url() {
+        check_pair("", (Some("best"), Some("half")));
+        check_pair("a=baseten/x/half", (Some("half"), Some("best")));
+        check_pair(
+            "a=baseten/x/half&b=baseten/x/dead",
+            (Some("half"), Some("dead")),
+        );
+        check_pair("b=unknown", (Some("best"), Some("half")));
+        assert_eq!(paired_selection(&Query::default(), &[]), (None, None));
+        let recs = fixture();
+        assert_eq!(
+            platforms(&recs),
+            vec![Platform::Baseten, Platform::Fireworks]
+        );
+        assert_eq!(record_by_key(&recs, "fireworks/fw/c"), Some(2));
+        assert_eq!(record_by_key(&recs, "nope"), None);
     }
 }

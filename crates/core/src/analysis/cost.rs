@@ -21,7 +21,7 @@ use super::frontier::{exclusion, Exclusion};
 use super::intervals::ProportionInterval;
 use super::records::{filtered, PlatformFilter, Record};
 use crate::summary::cost_usd;
-use crate::sweep::{Platform, PriceSource};
+use crate::sweep::{Platform, PriceSource, Source};
 
 /// What a cost figure rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -340,6 +340,36 @@ pub fn record_profile(r: &Record) -> TokenProfile {
     }
 }
 
+/// The token profile of the user's own runs (sweeps with [`Source::Own`]): mean
+/// tokens per call over every call of every own run that did not fail outright, so
+/// a longer run weighs more. `None` when there is no such run. Imported and
+/// published sweeps never count: they are not "yours".
+pub fn own_runs_profile(records: &[Record]) -> Option<TokenProfile> {
+    let own: Vec<&Record> = records
+        .iter()
+        .filter(|r| matches!(r.source, Some(Source::Own)) && !r.is_fatal() && r.summary.n > 0)
+        .collect();
+    let calls: u32 = own.iter().map(|r| r.summary.n).sum();
+    if calls == 0 {
+        return None;
+    }
+    let pooled = |f: fn(&Record) -> Option<f64>| {
+        own.iter()
+            .map(|r| f(r).unwrap_or(0.0) * r.summary.n as f64)
+            .sum::<f64>()
+            / calls as f64
+    };
+    let runs = own.len();
+    Some(TokenProfile {
+        prompt_tokens: pooled(|r| r.summary.mean_prompt_tokens),
+        completion_tokens: pooled(|r| r.summary.mean_completion_tokens),
+        source: format!(
+            "your runs: {runs} model run{} in this browser, {calls} calls",
+            if runs == 1 { "" } else { "s" }
+        ),
+    })
+}
+
 /// Build vs buy at `a.volume_per_day`. `session` replaces the benchmark token
 /// profile (e.g. the average of the user's own agent runs).
 pub fn build_vs_buy(
@@ -560,6 +590,40 @@ mod tests {
             fw_only.highlighted.map(|i| recs[i].label.as_str()),
             Some("k5")
         );
+    }
+
+    #[test]
+    fn own_runs_profile_pools_own_calls_only() {
+        let mut mine = sweep(
+            "mine",
+            Platform::Baseten,
+            vec![
+                run("m/a", Platform::Baseten, 5, 10, (100, 10), None),
+                run("m/b", Platform::Baseten, 20, 30, (200, 30), None),
+                fatal_run("m/dead", Platform::Baseten, 5, "429"),
+            ],
+        );
+        mine.run.source = Some(Source::Own);
+        let mut imported = sweep(
+            "theirs",
+            Platform::Baseten,
+            vec![run("t/x", Platform::Baseten, 1, 4, (9_999, 999), None)],
+        );
+        imported.run.source = Some(Source::Imported {
+            file: "x.json".into(),
+        });
+        let recs = records(&[mine, imported.clone()]);
+        let p = own_runs_profile(&recs).unwrap();
+        // (10 × 100 + 30 × 200) / 40 and (10 × 10 + 30 × 30) / 40; the failed run and
+        // the imported sweep do not count.
+        assert!(close(p.prompt_tokens, 175.0, 1e-12));
+        assert!(close(p.completion_tokens, 25.0, 1e-12));
+        assert_eq!(
+            p.source,
+            "your runs: 2 model runs in this browser, 40 calls"
+        );
+        assert_eq!(own_runs_profile(&records(&[imported])), None);
+        assert_eq!(own_runs_profile(&sample()), None);
     }
 
     fn check_gpus(volume: u64, gpus: u64) {

@@ -18,5 +18,7 @@ pub mod matrix;
 pub mod overview;
 pub mod platforms;
 pub mod quality;
+pub mod quality_page;
 pub mod records;
+pub mod roadmap;
 pub mod taxonomy;

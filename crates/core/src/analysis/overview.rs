@@ -8,6 +8,10 @@
 //!    cost views, so one rule holds everywhere;
 //! 3. how much cheaper tile 2's model is than GPT-5.4 on its own token profile;
 //! 4. the number of records.
+//!
+//! Also [`pipeline_evidence`]: where in the pipeline (transport, answer, SQL,
+//! score) the loaded traces ended, the "evidence" lines of the architecture
+//! diagram.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +19,8 @@ use super::assumptions::Assumptions;
 use super::insights::cheapest_that_ships;
 use super::intervals::ProportionInterval;
 use super::records::Record;
+use crate::agent::classify::classify_published;
+use crate::outcome::Outcome;
 use crate::sweep::{Platform, SweepFile};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +147,73 @@ pub fn overview(records: &[Record], sweeps: &[SweepFile], a: &Assumptions) -> Ov
     }
 }
 
+/// How the loaded traces ended, stage by stage (every call, every model, fatal
+/// ones included: the stages are about the pipeline, not a model's quality).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PipelineEvidence {
+    /// Records that have traces.
+    pub models: usize,
+    /// Traces (one per question asked).
+    pub calls: u32,
+    /// Calls that failed before an answer arrived (HTTP status, network, timeout,
+    /// cut stream).
+    pub transport_failures: u32,
+    /// Calls made in JSON mode, and how many of their replies parsed as the
+    /// expected object.
+    pub json_mode_calls: u32,
+    pub json_ok: u32,
+    /// An answer arrived but held no usable SQL (invalid JSON or no query).
+    pub no_sql: u32,
+    /// The SQL was refused or failed to run.
+    pub sql_errors: u32,
+    /// The SQL ran and returned rows.
+    pub executed: u32,
+    /// The rows matched the gold answer.
+    pub correct: u32,
+    /// Traces that record a repair count, and how many of those needed a repair.
+    pub repair_recorded: u32,
+    pub repaired: u32,
+}
+
+/// Classifies every trace behind `records` (built from `sweeps`) by the stage it
+/// ended at. The recorded `correct` flag decides correctness (no gold needed).
+pub fn pipeline_evidence(records: &[Record], sweeps: &[SweepFile]) -> PipelineEvidence {
+    let mut e = PipelineEvidence::default();
+    for r in records {
+        let Some(run) = sweeps
+            .get(r.sweep_index)
+            .and_then(|s| s.models.get(r.run_index))
+        else {
+            continue;
+        };
+        if !run.traces.is_empty() {
+            e.models += 1;
+        }
+        for t in &run.traces {
+            e.calls += 1;
+            if let Some(ok) = t.json_ok {
+                e.json_mode_calls += 1;
+                e.json_ok += u32::from(ok);
+            }
+            if let Some(n) = t.repairs {
+                e.repair_recorded += 1;
+                e.repaired += u32::from(n > 0);
+            }
+            match classify_published(t, None) {
+                o if o.is_transport_failure() => e.transport_failures += 1,
+                Outcome::InvalidJson | Outcome::NoSql => e.no_sql += 1,
+                Outcome::SqlError => e.sql_errors += 1,
+                Outcome::Correct => {
+                    e.executed += 1;
+                    e.correct += 1;
+                }
+                _ => e.executed += 1,
+            }
+        }
+    }
+    e
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::records::records;
@@ -204,5 +277,46 @@ mod tests {
         assert!(
             empty.best_accuracy.is_none() && empty.cheapest_shipping.is_none() && empty.models == 0
         );
+    }
+
+    #[test]
+    fn pipeline_stages() {
+        let mut dead = fatal_run(
+            "b/dead",
+            Platform::Baseten,
+            3,
+            "Error code: 503 - overloaded",
+        );
+        dead.traces[2].error = Some("RateLimitError: Error code: 429".into());
+        let mut mixed = run("b/mixed", Platform::Baseten, 2, 6, (700, 80), None);
+        // q3: SQL that failed; q4: a reply that was not JSON; q5: wrong rows.
+        mixed.traces[3].result = None;
+        mixed.traces[3].error = Some("sqlite: no such table: Foo".into());
+        mixed.traces[4].result = None;
+        mixed.traces[4].sql = None;
+        mixed.traces[4].json_ok = Some(false);
+        mixed.traces[4].raw_content = Some("SELECT maybe".into());
+        mixed.traces[0].repairs = Some(1);
+        mixed.traces[1].repairs = Some(0);
+        let sweeps = vec![sweep("bt", Platform::Baseten, vec![dead, mixed])];
+        let recs = records(&sweeps);
+        let e = pipeline_evidence(&recs, &sweeps);
+        assert_eq!(
+            e,
+            PipelineEvidence {
+                models: 2,
+                calls: 9,
+                transport_failures: 3,
+                json_mode_calls: 9,
+                json_ok: 5,
+                no_sql: 1,
+                sql_errors: 1,
+                executed: 4,
+                correct: 2,
+                repair_recorded: 2,
+                repaired: 1,
+            }
+        );
+        assert_eq!(pipeline_evidence(&[], &[]), PipelineEvidence::default());
     }
 }

@@ -68,9 +68,25 @@ pub enum Side {
     Right,
 }
 
+/// What a best-vs-best row measures, so a view can format it without matching
+/// on the metric's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricUnit {
+    /// A proportion in [0, 1] (accuracy, JSON OK rate).
+    Share,
+    /// Milliseconds.
+    Millis,
+    /// A mean token count.
+    Tokens,
+    /// USD per query.
+    UsdPerQuery,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricRow {
     pub metric: String,
+    pub unit: MetricUnit,
     pub higher_is_better: bool,
     pub left: Option<f64>,
     pub right: Option<f64>,
@@ -212,28 +228,38 @@ pub fn platform_card(
     }
 }
 
-/// A best-vs-best row: name, higher is better, how to read it from a record.
-type Metric<'a> = (&'static str, bool, &'a dyn Fn(&Record) -> Option<f64>);
+/// A best-vs-best row: name, unit, higher is better, how to read it from a record.
+type Metric<'a> = (
+    &'static str,
+    MetricUnit,
+    bool,
+    &'a dyn Fn(&Record) -> Option<f64>,
+);
 
 /// The best-vs-best table between the bests of two cards.
 pub fn best_vs_best(records: &[Record], left: &PlatformCard, right: &PlatformCard) -> BestVsBest {
     let get = |i: Option<usize>, f: &dyn Fn(&Record) -> Option<f64>| i.and_then(|i| f(&records[i]));
     let est = |i: Option<usize>| i.is_some_and(|i| records[i].summary.cost_is_estimate);
+    use MetricUnit::*;
     let metrics: [Metric; 8] = [
-        ("Accuracy", true, &|r| r.summary.accuracy),
-        ("JSON OK rate", true, &|r| r.summary.json_ok_rate),
-        ("Median latency", false, &|r| r.summary.median_latency_ms),
-        ("P90 latency", false, &|r| r.summary.p90_latency_ms),
-        ("Median TTFT", false, &|r| r.summary.median_ttft_ms),
-        ("In tokens (mean)", false, &|r| r.summary.mean_prompt_tokens),
-        ("Out tokens (mean)", false, &|r| {
+        ("Accuracy", Share, true, &|r| r.summary.accuracy),
+        ("JSON OK rate", Share, true, &|r| r.summary.json_ok_rate),
+        ("Median latency", Millis, false, &|r| {
+            r.summary.median_latency_ms
+        }),
+        ("P90 latency", Millis, false, &|r| r.summary.p90_latency_ms),
+        ("Median TTFT", Millis, false, &|r| r.summary.median_ttft_ms),
+        ("In tokens (mean)", Tokens, false, &|r| {
+            r.summary.mean_prompt_tokens
+        }),
+        ("Out tokens (mean)", Tokens, false, &|r| {
             r.summary.mean_completion_tokens
         }),
-        ("$ per query", false, &|r| r.cost_per_query()),
+        ("$ per query", UsdPerQuery, false, &|r| r.cost_per_query()),
     ];
     let rows = metrics
         .iter()
-        .map(|(metric, higher, f)| {
+        .map(|(metric, unit, higher, f)| {
             let (l, r) = (get(left.best, *f), get(right.best, *f));
             let winner = match (l, r) {
                 (Some(a), Some(b)) if a == b => None,
@@ -246,9 +272,10 @@ pub fn best_vs_best(records: &[Record], left: &PlatformCard, right: &PlatformCar
                 (None, Some(_)) => Some(Side::Right),
                 (None, None) => None,
             };
-            let is_cost = *metric == "$ per query";
+            let is_cost = *unit == UsdPerQuery;
             MetricRow {
                 metric: metric.to_string(),
+                unit: *unit,
                 higher_is_better: *higher,
                 left: l,
                 right: r,
@@ -463,6 +490,20 @@ mod tests {
             ]
         );
         assert!(t.rows[7].left_is_estimate && !t.rows[7].right_is_estimate);
+        use MetricUnit::*;
+        assert_eq!(
+            t.rows.iter().map(|r| r.unit).collect::<Vec<_>>(),
+            [
+                Share,
+                Share,
+                Millis,
+                Millis,
+                Millis,
+                Tokens,
+                Tokens,
+                UsdPerQuery
+            ]
+        );
         let p = t.paired.as_ref().unwrap();
         assert_eq!((p.only_a, p.only_b), (0, 1));
         // A side with no data: the other wins every row it has.

@@ -7,10 +7,11 @@
 //! summarised (marked partial); and the probe uses the key bar's provider and key
 //! only (see [`super::key`]).
 
+use crate::analysis::format::ms;
 use crate::outcome::Outcome;
 use crate::stats::median;
 
-/// The customer's target: an answer within 3 seconds.
+/// The customer's target, an answer within 3 seconds (the analysis assumptions' default).
 pub const LATENCY_TARGET_MS: f64 = 3_000.0;
 /// Sequential runs per probe.
 pub const PROBE_RUNS: usize = 3;
@@ -72,26 +73,13 @@ impl ProbeSummary {
                 let partial = if self.partial { " (partial)" } else { "" };
                 format!(
                     "Median {} over {} {runs}{partial}: {side} the {target}",
-                    ms(m),
+                    ms(Some(m)),
                     self.samples
                 )
             }
             _ => format!("No complete run: no median to compare with the {target}"),
         }
     }
-}
-
-fn ms(v: f64) -> String {
-    let n = v.round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}{out} ms", if n < 0 { "-" } else { "" })
 }
 
 /// Summarises the runs so far against `target_ms`.
@@ -171,6 +159,12 @@ mod tests {
         assert_eq!(s.median_ms, median);
         assert_eq!(s.partial, partial);
         assert_eq!(s.headline(LATENCY_TARGET_MS), headline);
+    }
+
+    #[test]
+    fn the_target_is_the_analysis_default() {
+        let a = crate::analysis::assumptions::Assumptions::default();
+        assert_eq!(LATENCY_TARGET_MS, a.latency_target_ms);
     }
 
     #[test]

@@ -7,11 +7,10 @@
 //! constant; months are a twelfth of a 365-day year, so 12 × monthly = annual.
 
 use super::side::{Cost, SideReport};
+use crate::analysis::assumptions::Assumptions;
+use crate::analysis::format::thousands;
 
-/// Days in a year.
-pub const DAYS_PER_YEAR: f64 = 365.0;
-/// Days in a month: a twelfth of a year.
-pub const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
+pub use crate::analysis::assumptions::{DAYS_PER_MONTH, DAYS_PER_YEAR};
 
 /// The assumptions of the projection, shown beside it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -24,11 +23,13 @@ pub struct ScaleAssumptions {
 }
 
 impl Default for ScaleAssumptions {
+    /// The analysis views' defaults (30,000 queries a day; GPT-5.4 at $2.50 / $15.00).
     fn default() -> Self {
+        let a = Assumptions::default();
         ScaleAssumptions {
-            volume_per_day: 30_000.0,
-            gpt_input_rate: 2.50,
-            gpt_output_rate: 15.00,
+            volume_per_day: a.volume_per_day as f64,
+            gpt_input_rate: a.gpt_input_rate,
+            gpt_output_rate: a.gpt_output_rate,
         }
     }
 }
@@ -173,17 +174,9 @@ pub fn usd(v: f64) -> String {
     if v != 0.0 && v.abs() < 0.01 {
         return format!("{minus}${:.6}", v.abs());
     }
-    let cents = (v.abs() * 100.0).round() as u128;
+    let cents = (v.abs() * 100.0).round() as i64;
     let (whole, frac) = (cents / 100, cents % 100);
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{minus}${grouped}.{frac:02}")
+    format!("{minus}${}.{frac:02}", thousands(whole))
 }
 
 #[cfg(test)]
@@ -204,6 +197,15 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn defaults_are_the_analysis_assumptions() {
+        let d = ScaleAssumptions::default();
+        assert_eq!(
+            (d.volume_per_day, d.gpt_input_rate, d.gpt_output_rate),
+            (30_000.0, 2.50, 15.00)
+        );
     }
 
     #[test]
@@ -284,19 +286,32 @@ mod tests {
             latency_with_retries_ms: None,
             prompt_tokens: Some(10),
             completion_tokens: Some(2),
-            cost: cost.map(|usd| Cost { usd, source: PriceSource::Published }),
+            cost: cost.map(|usd| Cost {
+                usd,
+                source: PriceSource::Published,
+            }),
             cost_missing: missing.map(str::to_string),
             calls: 1,
             repairs: 0,
             http_attempts: 1,
             verdict: None,
-            advice: Advice { level: Level::Ok, headline: String::new(), detail: String::new() },
+            advice: Advice {
+                level: Level::Ok,
+                headline: String::new(),
+                detail: String::new(),
+            },
         };
         let cases = [
             (report(Outcome::Correct, Some(0.5), None), Ok(0.5)),
             (report(Outcome::WrongRows, Some(0.5), None), Ok(0.5)),
-            (report(Outcome::Answered, None, Some("no rate known")), Err("no rate known".to_string())),
-            (report(Outcome::RateLimited, Some(0.5), None), Err("the run failed (rate limited (429))".to_string())),
+            (
+                report(Outcome::Answered, None, Some("no rate known")),
+                Err("no rate known".to_string()),
+            ),
+            (
+                report(Outcome::RateLimited, Some(0.5), None),
+                Err("the run failed (rate limited (429))".to_string()),
+            ),
         ];
         for (r, want) in cases {
             let got = SideInput::from_report("A", &r).cost.map(|c| c.usd);

@@ -500,7 +500,12 @@ mod tests {
                 source: PriceSource::UserEntered,
             }))
         };
-        let cases: [(&str, &str, Result<Option<Pricing>, &str>); 7] = [
+        type Case = (
+            &'static str,
+            &'static str,
+            Result<Option<Pricing>, &'static str>,
+        );
+        let cases: [Case; 7] = [
             ("", " ", Ok(None)),
             ("0.5", "1.5", user(0.5, 1.5)),
             (" $0.95 ", "4", user(0.95, 4.0)),
