@@ -1,8 +1,9 @@
 //! What `#/run` asks of the browser itself: its user agent and the HTTP protocol of
-//! a response (run metadata), a file download (export) and reading a picked file
-//! (import). Thin wrappers; each failure comes back as text naming what failed.
+//! a response (run metadata) and reading a picked file (import); exports go through
+//! the shared `components::export::download`. Thin wrappers; each failure comes back
+//! as text naming what failed.
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 /// `navigator.userAgent`.
@@ -33,42 +34,6 @@ pub fn forget_resource_timings() {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         p.clear_resource_timings();
     }
-}
-
-/// Offers `text` as a file download named `name` (a Blob URL on a temporary link).
-pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
-    let fail = |what: &str, e: JsValue| format!("could not {what}: {e:?}");
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| fail("build the file", e))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|e| fail("create a download URL", e))?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document to download from")?;
-    let a: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|e| fail("create a link", e))?
-        .unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.set_attribute("hidden", "").ok();
-    if let Some(body) = document.body() {
-        body.append_child(&a).ok();
-        a.click();
-        body.remove_child(&a).ok();
-    } else {
-        a.click();
-    }
-    // The click has started the download; the URL can go once the event loop turns.
-    let revoke = url.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        crate::live::clock::sleep(1000.0).await;
-        let _ = web_sys::Url::revoke_object_url(&revoke);
-    });
-    Ok(())
 }
 
 /// The first file picked in `input`: its name and bytes.

@@ -21,12 +21,13 @@ use sqlsweep_core::gold::GoldSet;
 use sqlsweep_core::outcome::Outcome;
 use sqlsweep_core::sweep::{self, Calibration, Source, SweepFile, Trace};
 
-use super::browser::{download, forget_resource_timings, next_hop_protocol, user_agent};
+use super::browser::{forget_resource_timings, next_hop_protocol, user_agent};
 use super::driver::{self, drive, HarnessTime, RunControl, Wire};
 use super::form::{FormState, FormValues};
 use super::store::{
     export_file_name, run_id, with_protocol, RunState, RunStore, SavedRun, StoredRun, WebStorage,
 };
+use crate::components::export::download;
 use crate::data::{use_sweep_library, SweepLibrary};
 use crate::live::clock::{local_time, now_ms, random, wall_ms};
 use crate::live::settings::{LiveSettings, ProviderChoice};
@@ -394,7 +395,7 @@ impl RunSession {
             Some(Source::Imported { ref file }) if file.ends_with(".json") => file.clone(),
             _ => export_file_name(&entry.sweep.run.label),
         };
-        download(&name, &text, "application/json")
+        download(&name, "application/json", &text)
     }
 
     fn finish(&self, outcome: Result<Phase, String>) {
