@@ -148,7 +148,17 @@ test('a sweep of 25 questions × 2 models: progress, calibration, results, CLI a
   assert.equal(report.traces, 50);
   assert.equal(report.scores_agree, 50);
   assert.equal(report.rows_reproduced, report.rows_checked);
+  assert.equal(report.errors_reproduced, report.errors_checked);
+  assert.ok(report.errors_checked >= 2, 'the failing SQL was recorded and re-checked');
   assert.deepEqual(report.disagreements, []);
+  // Per model: the CLI re-scores to exactly the verdicts the browser recorded, and its
+  // totals are the browser's summary (correct of n, as shown on the page).
+  const perModel = (rows) => rows.slice().sort((x, y) => x[0].localeCompare(y[0]));
+  assert.deepEqual(
+    perModel(report.models.map((m) => [m.model, m.traces, m.correct_recorded, m.correct_recomputed])),
+    perModel(r.summary.map((s) => [s.model, s.n, s.correct, s.correct])),
+    'sqlsweep verify and the browser summary agree per model',
+  );
 
   // The CLI's own sweep of the same models on the same fixture scores every trace the same.
   const cliOut = path.join(dir, 'cli.json');
