@@ -16,6 +16,7 @@ use crate::views::overview::OverviewView;
 use crate::views::platforms::PlatformsView;
 use crate::views::quality::QualityView;
 use crate::views::roadmap::RoadmapView;
+use crate::views::run::{provide_run_session, RunView};
 use crate::views::sweep::reproduce::use_reproducing;
 use crate::views::sweep::SweepView;
 
@@ -42,6 +43,8 @@ pub fn App() -> impl IntoView {
     provide_sweep_library();
     provide_published_files();
     use_sql_worker();
+    // Stored runs join the library at start-up; a run keeps going across views.
+    provide_run_session();
     use_reproducing();
 
     // Only the target decides which view is mounted; query changes stay inside the view.
@@ -87,6 +90,7 @@ pub fn App() -> impl IntoView {
                 Target::View(Route::Quality) | Target::Redirect(Route::Quality) => view! { <QualityView /> }.into_any(),
                 Target::View(Route::Roadmap) | Target::Redirect(Route::Roadmap) => view! { <RoadmapView /> }.into_any(),
                 Target::View(Route::Live) | Target::Redirect(Route::Live) => view! { <LiveView /> }.into_any(),
+                Target::View(Route::Run) | Target::Redirect(Route::Run) => view! { <RunView /> }.into_any(),
                 Target::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
             }}
         </main>

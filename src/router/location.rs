@@ -25,11 +25,13 @@ pub enum Route {
     Roadmap,
     /// The live demo and comparison tool.
     Live,
+    /// Sweeps and load tests run from the browser.
+    Run,
 }
 
 impl Route {
     /// Every view, in nav order.
-    pub const ALL: [Route; 9] = [
+    pub const ALL: [Route; 10] = [
         Route::Overview,
         Route::Sweep,
         Route::Platforms,
@@ -38,6 +40,7 @@ impl Route {
         Route::Latency,
         Route::Quality,
         Route::Live,
+        Route::Run,
         Route::Roadmap,
     ];
 
@@ -53,6 +56,7 @@ impl Route {
             Route::Quality => "quality",
             Route::Roadmap => "roadmap",
             Route::Live => "live",
+            Route::Run => "run",
         }
     }
 
@@ -68,6 +72,7 @@ impl Route {
             Route::Quality => "Quality",
             Route::Roadmap => "Roadmap",
             Route::Live => "Live demo",
+            Route::Run => "Run a sweep",
         }
     }
 

@@ -14,4 +14,5 @@ pub mod overview;
 pub mod platforms;
 pub mod quality;
 pub mod roadmap;
+pub mod run;
 pub mod sweep;

@@ -4,8 +4,50 @@
 //! parsing) is stored in the run metadata and shown beside the results, so a TTFT
 //! difference smaller than the harness's own error is never read as a finding.
 
+use crate::live::request::Endpoint;
 use crate::stats::quantile;
-use crate::sweep::{Calibration, Trace};
+use crate::sweep::{Calibration, LoadStep, Schedule, Trace};
+
+use super::spec::{QuestionSelection, RunContext, RunSpec};
+
+/// The fixture model whose first token comes `ttft_ms` after the request.
+pub fn fixture_model(ttft_ms: u64) -> String {
+    format!("ttft-{ttft_ms}")
+}
+
+/// A calibration run: at least `calls` measured calls (whole rounds of every
+/// question) to the fixture model with a `ttft_ms` first-token delay, `concurrency`
+/// at a time after `warmup` excluded calls. `questions` is the gold set's size.
+pub fn calibration_spec(
+    endpoint: Endpoint,
+    ttft_ms: u64,
+    concurrency: u32,
+    calls: usize,
+    warmup: u32,
+    questions: usize,
+    context: RunContext,
+) -> RunSpec {
+    let model = fixture_model(ttft_ms);
+    let mut spec = RunSpec::new(endpoint, &[model.as_str()]);
+    spec.questions = QuestionSelection::All;
+    spec.schedule = Schedule::Load {
+        steps: vec![LoadStep {
+            concurrency: concurrency.max(1),
+            rounds: calls.max(1).div_ceil(questions.max(1)) as u32,
+        }],
+        warmup,
+    };
+    spec.limits.call_timeout_ms = ttft_ms + 60_000;
+    spec.context = RunContext {
+        label: Some(format!(
+            "harness calibration (TTFT {ttft_ms} ms, c={})",
+            concurrency.max(1)
+        )),
+        calibration: None,
+        ..context
+    };
+    spec
+}
 
 /// Measured − configured TTFT of every answered, measured trace, in dispatch order.
 pub fn ttft_errors(configured_ttft_ms: f64, traces: &[Trace]) -> Vec<f64> {
@@ -57,6 +99,41 @@ mod tests {
                 warmup: true,
             }),
             ..Trace::default()
+        }
+    }
+
+    #[test]
+    fn calibration_runs_whole_rounds_at_the_fixture() {
+        let ep = Endpoint::custom("http://127.0.0.1:9/v1").unwrap();
+        for (calls, questions, concurrency, rounds) in [
+            (25, 25, 1, 1),
+            (26, 25, 6, 2),
+            (0, 25, 0, 1),
+            (100, 0, 3, 100),
+        ] {
+            let spec = calibration_spec(
+                ep.clone(),
+                200,
+                concurrency,
+                calls,
+                2,
+                questions,
+                RunContext::default(),
+            );
+            assert_eq!(spec.models[0].id, "ttft-200");
+            assert_eq!(
+                spec.schedule,
+                Schedule::Load {
+                    steps: vec![LoadStep {
+                        concurrency: concurrency.max(1),
+                        rounds
+                    }],
+                    warmup: 2
+                },
+                "{calls} calls over {questions} questions"
+            );
+            assert_eq!(spec.limits.call_timeout_ms, 60_200);
+            assert!(spec.validate().is_ok());
         }
     }
 

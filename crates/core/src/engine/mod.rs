@@ -13,9 +13,11 @@
 //! - [`merge`]: shards back into one sweep.
 //! - [`load`]: load-test reporting and browser connection-limit detection.
 //! - [`calibrate`]: the harness's own timing error against a known delay.
+//! - [`form`]: the browser's run form, turned into a [`RunSpec`].
 
 pub mod calibrate;
 pub mod checkpoint;
+pub mod form;
 pub mod jitter;
 pub mod key;
 pub mod load;
@@ -34,6 +36,7 @@ mod tests;
 
 pub use calibrate::calibration;
 pub use checkpoint::{replay, CheckpointError, Replayed};
+pub use form::{FormError, FormField, RunForm, ScheduleForm};
 pub use key::TraceKey;
 pub use load::{browser_limited, load_report, ConnectionVerdict, LevelReport, LoadReport};
 pub use merge::{merge, MergeError};
