@@ -6,16 +6,20 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { ROOT } from './browser.mjs';
 
-/// The fixture binary: $SQLSWEEP_FIXTURE_BIN, else a debug build of this checkout
-/// (in $CARGO_TARGET_DIR when set, as CI sets it).
-export function fixtureBinary() {
-  if (process.env.SQLSWEEP_FIXTURE_BIN) return process.env.SQLSWEEP_FIXTURE_BIN;
-  const r = spawnSync('cargo', ['build', '--quiet', '-p', 'sqlsweep-fixture'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('cargo build -p sqlsweep-fixture failed');
+/// A debug build of one of this checkout's binaries, in $CARGO_TARGET_DIR when set (as CI
+/// sets it), else in target/; built first (a no-op when it is fresh).
+export function cargoBinary(pkg, name) {
+  const r = spawnSync('cargo', ['build', '--quiet', '-p', pkg], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`cargo build -p ${pkg} failed`);
   const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
-  const bin = path.join(targetDir, 'debug', 'sqlsweep-fixture');
+  const bin = path.join(targetDir, 'debug', name);
   if (!existsSync(bin)) throw new Error(`${bin} not found after the build`);
   return bin;
+}
+
+/// The fixture binary: $SQLSWEEP_FIXTURE_BIN, else a debug build of this checkout.
+export function fixtureBinary() {
+  return process.env.SQLSWEEP_FIXTURE_BIN || cargoBinary('sqlsweep-fixture', 'sqlsweep-fixture');
 }
 
 /// Starts the fixture with `args` (e.g. ['--key', K, '--gold', …]). Resolves to

@@ -2,10 +2,11 @@
 // the form in the URL, start, follow the progress, read the results, export and
 // import sweep files, and run the CLI on the same fixture for comparison.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './browser.mjs';
+import { cargoBinary } from './fixture.mjs';
 
 /// Opens #/run with `params` (form fields and provider, see src/views/run/form.rs),
 /// waits for the form and types the key when given.
@@ -132,12 +133,7 @@ export function answersOverride(dir, dataDir) {
 
 /// The CLI binary: $SQLSWEEP_CLI_BIN, else a debug build of this checkout.
 export function cliBinary() {
-  if (process.env.SQLSWEEP_CLI_BIN) return process.env.SQLSWEEP_CLI_BIN;
-  const r = spawnSync('cargo', ['build', '--quiet', '-p', 'sqlsweep-cli'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('cargo build -p sqlsweep-cli failed');
-  const bin = path.join(ROOT, 'target', 'debug', 'sqlsweep');
-  if (!existsSync(bin)) throw new Error(`${bin} not found after the build`);
-  return bin;
+  return process.env.SQLSWEEP_CLI_BIN || cargoBinary('sqlsweep-cli', 'sqlsweep');
 }
 
 /// Runs the CLI with `args`; returns { status, stdout, stderr }.

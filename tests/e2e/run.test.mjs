@@ -172,8 +172,11 @@ test('a sweep of 25 questions × 2 models: progress, calibration, results, CLI a
   for (const [k, t] of a) assert.deepEqual(t, b.get(k), `browser and CLI differ on ${k}`);
 
   // Import the exported file: it joins the library and exports again byte for byte.
-  await page.setInputFiles('[data-testid=import-file]', sweepFile);
+  await page.setInputFiles('[data-testid=import-input]', sweepFile);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=own-run]').length === 2);
+  await page.click('[data-testid=own-run][data-kind=imported] [data-testid=show]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=own-run][data-kind=imported]')?.dataset.entry
+    === document.querySelector('[data-testid=results-card]')?.dataset.entry);
   const imported = await page.$eval('[data-testid=results-card]', (el) => el.dataset.entry);
   const stored = await page.$$eval('[data-testid=own-run]', (lis) => lis.map((li) => [li.dataset.entry, li.dataset.kind, li.dataset.traces]));
   assert.deepEqual(stored.map((s) => s[1]).sort(), ['imported', 'stored']);
@@ -186,7 +189,7 @@ test('a sweep of 25 questions × 2 models: progress, calibration, results, CLI a
   // A malformed import is refused with its name; nothing is lost.
   const bad = path.join(dir, 'broken.json');
   writeFileSync(bad, '{"schema": "sqlsweep.sweep", "version": 1, "run": ');
-  await page.setInputFiles('[data-testid=import-file]', bad);
+  await page.setInputFiles('[data-testid=import-input]', bad);
   await page.waitForSelector('[data-testid=import-error]');
   assert.match(await page.textContent('[data-testid=import-error]'), /broken\.json/);
   assert.equal(await page.$$eval('[data-testid=own-run]', (l) => l.length), 2);

@@ -4,7 +4,6 @@
 //! as text naming what failed.
 
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
 /// `navigator.userAgent`.
 pub fn user_agent() -> Option<String> {
@@ -36,16 +35,3 @@ pub fn forget_resource_timings() {
     }
 }
 
-/// The first file picked in `input`: its name and bytes.
-pub async fn read_picked(
-    input: &web_sys::HtmlInputElement,
-) -> Result<Option<(String, Vec<u8>)>, String> {
-    let Some(file) = input.files().and_then(|f| f.get(0)) else {
-        return Ok(None);
-    };
-    let name = file.name();
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| format!("{name}: the browser could not read the file ({e:?})"))?;
-    Ok(Some((name, js_sys::Uint8Array::new(&buffer).to_vec())))
-}

@@ -1,12 +1,11 @@
 //! The runs this browser knows besides the published sweeps: runs made here (kept in
 //! browser storage, resumable when unfinished) and imported files — each can be
-//! shown, exported as a sweep file of our schema, or removed; and the import picker.
+//! shown, exported as a sweep file of our schema, or removed. Files are imported by the
+//! library panel every view carries (picker or drop); they are listed here once loaded.
 
 use leptos::prelude::*;
 use sqlsweep_core::sweep::Source;
-use wasm_bindgen::JsCast;
 
-use super::browser::read_picked;
 use super::session::RunSession;
 use super::store::RunState;
 use crate::data::use_sweep_library;
@@ -14,7 +13,6 @@ use crate::data::use_sweep_library;
 #[component]
 pub fn RunsCard(session: RunSession) -> impl IntoView {
     let library = use_sweep_library();
-    let import_error = RwSignal::new(None::<String>);
     let action_error = RwSignal::new(None::<String>);
     let rows = move || {
         let stored = session.stored.get();
@@ -64,29 +62,6 @@ pub fn RunsCard(session: RunSession) -> impl IntoView {
             })
             .collect_view()
     };
-    let on_pick = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            let picked = read_picked(&input).await;
-            input.set_value("");
-            match picked {
-                Ok(Some((name, bytes))) => match library.import(&name, &bytes) {
-                    Ok(entry) => {
-                        import_error.set(None);
-                        session.shown.set(Some(entry.id));
-                    }
-                    Err(e) => import_error.set(Some(e.to_string())),
-                },
-                Ok(None) => {}
-                Err(e) => import_error.set(Some(e)),
-            }
-        });
-    };
     view! {
         <section class="card run-list" data-testid="runs-card">
             <h2>"Your runs"</h2>
@@ -96,11 +71,9 @@ pub fn RunsCard(session: RunSession) -> impl IntoView {
             </p>
             <ul class="runs" data-testid="own-runs">{rows}</ul>
             {move || action_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <label class="field">
-                "Open a sweep file (ours or the published format) "
-                <input type="file" accept=".json,application/json" data-testid="import-file" on:change=on_pick />
-            </label>
-            {move || import_error.get().map(|e| view! { <p class="error" role="alert" data-testid="import-error">{e}</p> })}
+            <p class="muted">
+                "To open a sweep file (ours or the published format), use “Import sweep file…” at the top of the page or drop it anywhere; it is listed here."
+            </p>
         </section>
     }
 }
