@@ -176,6 +176,9 @@ pub struct Engine {
     next_job: JobId,
     next_call: u64,
     t0: Option<f64>,
+    /// This session's number: 0 for a fresh run, one more than the resumed file's
+    /// latest (see `live::timing`).
+    session: u32,
     last_now: f64,
     last_job_end: Option<f64>,
     first_session_dispatch: Option<f64>,
@@ -247,6 +250,14 @@ impl Engine {
             }
             model_index.push(i);
         }
+        let session = sweep
+            .models
+            .iter()
+            .flat_map(|r| &r.traces)
+            .filter(|t| t.timing.dispatch_ms.is_some())
+            .map(|t| t.timing.session.saturating_add(1))
+            .max()
+            .unwrap_or(0);
         let finished: HashSet<TraceKey> = sweep
             .models
             .iter()
@@ -298,6 +309,7 @@ impl Engine {
             next_job: 0,
             next_call: 0,
             t0: None,
+            session,
             last_now: f64::NEG_INFINITY,
             last_job_end: None,
             first_session_dispatch: None,
@@ -514,6 +526,11 @@ impl Engine {
         &self.spec
     }
 
+    /// This session's number (0 for a fresh run, one more per resume).
+    pub fn session(&self) -> u32 {
+        self.session
+    }
+
     /// The most model calls that were ever outstanding at once.
     pub fn max_in_flight_calls(&self) -> usize {
         self.max_in_flight_calls
@@ -676,6 +693,7 @@ impl Engine {
             first_call: job.first_call.as_ref(),
             attempts: job.log.into_attempts(),
             dispatch_ms: job.first_dispatch.map(|d| d - t0),
+            session: self.session,
             pricing: self.spec.models[plan.model].pricing,
             stored_rows: self.spec.limits.stored_rows,
         });

@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::checkpoint::{header_line, replay, trace_line};
 use super::key::TraceKey;
-use super::load::load_report;
+use super::load::{load_report, ConnectionVerdict};
 use super::run::{Engine, EngineError, Event, FeedError};
-use super::sim::{simulate, Scripted, Sent, SimLog};
+use super::sim::{simulate, simulate_from, Scripted, Sent, SimLog};
 use super::spec::{QuestionSelection, RunSpec};
 use super::CallId;
 use crate::agent::{ColumnInfo, SchemaInfo, TableInfo};
@@ -391,6 +391,100 @@ fn a_killed_run_resumes_without_redoing_or_duplicating_work() {
             "{schedule:?}: same work as an uninterrupted run"
         );
         assert_eq!(log2.finished().len() + k, all.len());
+    }
+}
+
+/// The journal of a run's finished traces, replayed: what a resume starts from.
+fn checkpointed(engine: &Engine, log: &SimLog) -> SweepFile {
+    let mut journal = header_line(&engine.sweep());
+    for (_, e) in &log.events {
+        if let Event::TraceFinished { model, trace } = e {
+            journal.push_str(&trace_line(model, trace));
+        }
+    }
+    replay(&journal, "j").unwrap().sweep
+}
+
+#[test]
+fn a_level_resumed_an_hour_later_reports_the_figures_of_an_uninterrupted_run() {
+    const HOUR: f64 = 3_600_000.0;
+    // A browser run at c=8 over HTTP/1.1-or-unknown: 6 questions × 4 rounds, every
+    // call 400 ms with headers at 50 ms (no connection queueing).
+    let mut s = spec(&["m1"]);
+    s.schedule = Schedule::Load {
+        steps: vec![LoadStep {
+            concurrency: 8,
+            rounds: 4,
+        }],
+        warmup: 0,
+    };
+    s.context.user_agent = Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/150".into());
+    // SQL runs in no time here: the SQL time after a wave's last call is idle time of
+    // the loop, which a kill at that point drops from the session's span.
+    let mut full = Engine::new(s.clone(), &gold(6), &schema(), None).unwrap();
+    simulate(&mut full, correct, exec, 0.0, never);
+    let uninterrupted = load_report(&full.sweep()).models[0].levels[0].clone();
+    assert_eq!(uninterrupted.wall_ms, Some(1200.0));
+
+    for k in [8, 16] {
+        // Killed once k traces finished (the next wave is in flight and lost) …
+        let mut first = Engine::new(s.clone(), &gold(6), &schema(), None).unwrap();
+        assert_eq!(first.session(), 0);
+        let log = simulate(&mut first, correct, exec, 0.0, |l| l.finished().len() >= k);
+        let partial = checkpointed(&first, &log);
+        // … and resumed an hour later, on a clock with another origin.
+        let mut second = Engine::new(s.clone(), &gold(6), &schema(), Some(&partial)).unwrap();
+        assert_eq!(second.session(), 1);
+        simulate_from(&mut second, log.end + HOUR, correct, exec, 0.0, never);
+        let sweep = second.sweep();
+        let sessions: Vec<u32> = sweep.models[0]
+            .traces
+            .iter()
+            .map(|t| t.timing.session)
+            .collect();
+        assert_eq!(sessions.iter().filter(|&&x| x == 0).count(), k, "k={k}");
+        assert_eq!(
+            sessions.iter().filter(|&&x| x == 1).count(),
+            24 - k,
+            "k={k}"
+        );
+        // Offsets are relative to their own session: the hour is in none of them.
+        assert!(sweep.models[0]
+            .traces
+            .iter()
+            .all(|t| t.timing.dispatch_ms.is_some_and(|d| d < 1200.0)));
+
+        let resumed = load_report(&sweep).models[0].levels[0].clone();
+        assert_eq!(resumed.calls, 24);
+        assert_eq!(resumed.wall_ms, uninterrupted.wall_ms, "k={k}");
+        assert_eq!(
+            resumed.throughput_qps, uninterrupted.throughput_qps,
+            "k={k}"
+        );
+        assert_eq!(resumed.goodput_qps, uninterrupted.goodput_qps, "k={k}");
+        assert_eq!(resumed.p50_ms, uninterrupted.p50_ms);
+        // Each session's burst is judged on its own: no staircase, not flagged.
+        assert_eq!(
+            resumed.connection,
+            ConnectionVerdict::NotQueued { burst: 16 },
+            "k={k}"
+        );
+        assert!(!resumed.browser_limited && !uninterrupted.browser_limited);
+
+        // The same traces read as one session (the old model) overlap the two
+        // origins and overstate throughput: the sessions are what keeps it right.
+        let mut one_origin = sweep.clone();
+        for t in &mut one_origin.models[0].traces {
+            t.timing.session = 0;
+        }
+        let merged = load_report(&one_origin).models[0].levels[0].clone();
+        assert_ne!(merged.throughput_qps, uninterrupted.throughput_qps, "k={k}");
+
+        // A second resume numbers the next session.
+        let again = Engine::new(s.clone(), &gold(6), &schema(), Some(&partial)).unwrap();
+        assert_eq!(again.session(), 1);
+        let after = Engine::new(s.clone(), &gold(6), &schema(), Some(&sweep)).unwrap();
+        assert_eq!(after.session(), 2);
     }
 }
 

@@ -284,9 +284,16 @@ impl Trace {
 /// Per-trace timings in milliseconds. Definitions: `crate::live::timing`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Timing {
-    /// Dispatch time relative to the run start (own runs only).
+    /// First dispatch relative to the start of the trace's *session* (own runs only):
+    /// the engine's first poll in the process or page that ran it. Only times of the
+    /// same [`Timing::session`] share an origin; see `live::timing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dispatch_ms: Option<f64>,
+    /// Which session of the run made the trace: 0 for the first, one more for each
+    /// resume. Absent (0) in files written before resumes were numbered, and in
+    /// uninterrupted runs.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub session: u32,
     /// Dispatch → response headers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers_ms: Option<f64>,
@@ -301,6 +308,10 @@ pub struct Timing {
     /// Dispatch of the first attempt → end of the last, retries and back-off included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_with_retries_ms: Option<f64>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// One HTTP attempt.
