@@ -10,7 +10,9 @@
 
 use std::collections::HashMap;
 
-use crate::sweep::{ModelRun, ProbedModel, RunMeta, SweepFile, SCHEMA_ID, SCHEMA_VERSION};
+use crate::sweep::{
+    ModelRun, ProbedModel, RunMeta, StoppedModel, SweepFile, SCHEMA_ID, SCHEMA_VERSION,
+};
 
 use super::key::TraceKey;
 use super::run::sort_traces;
@@ -208,6 +210,14 @@ fn merged_meta(shards: &[SweepFile]) -> RunMeta {
             }
         }
     }
+    let mut stopped: Vec<StoppedModel> = Vec::new();
+    for m in &metas {
+        for s in &m.stopped_models {
+            if !stopped.contains(s) {
+                stopped.push(s.clone());
+            }
+        }
+    }
     let n = shards.len();
     let mut methodology = first.methodology.clone().unwrap_or_default();
     if n > 1 {
@@ -241,6 +251,7 @@ fn merged_meta(shards: &[SweepFile]) -> RunMeta {
         http_protocol,
         calibration: metas.iter().find_map(|m| m.calibration.clone()),
         probed_unavailable: probed,
+        stopped_models: stopped,
     }
 }
 

@@ -154,6 +154,59 @@ pub struct RunMeta {
     /// Models that were probed and found unavailable (not run).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probed_unavailable: Vec<ProbedModel>,
+    /// Models the run stopped asking after consecutive fatal failures (own runs):
+    /// their remaining questions were skipped, not answered. Absent in older files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stopped_models: Vec<StoppedModel>,
+}
+
+/// A model the engine stopped dispatching to. Its skipped questions have no trace:
+/// they count in no figure (not as wrong answers, not in `n`), so the model's
+/// accuracy is over the questions it was actually asked — and this record says
+/// which were not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoppedModel {
+    pub model: String,
+    /// The class of the last failure (401/403, 404, other client error).
+    pub outcome: Outcome,
+    /// Consecutive fatal failures that stopped it (the run's limit).
+    pub failures: u32,
+    /// The last failure's error text (never a key).
+    pub error: Option<String>,
+    /// Calls not made (a load test asks a question several times).
+    pub skipped_calls: u32,
+    /// Question ids not asked (each once, in run order).
+    pub skipped: Vec<String>,
+}
+
+impl StoppedModel {
+    /// `stopped m1 after 3 consecutive failures (key refused (401/403)): HTTP 401 …;
+    /// skipped 22 calls (q_004, q_005, …), not counted as answers`.
+    pub fn message(&self) -> String {
+        let mut s = format!(
+            "stopped {} after {} consecutive failure{} ({})",
+            self.model,
+            self.failures,
+            if self.failures == 1 { "" } else { "s" },
+            self.outcome.label()
+        );
+        if let Some(e) = &self.error {
+            s.push_str(&format!(": {e}"));
+        }
+        let shown: Vec<&str> = self.skipped.iter().take(3).map(String::as_str).collect();
+        let more = if self.skipped.len() > shown.len() {
+            ", …"
+        } else {
+            ""
+        };
+        s.push_str(&format!(
+            "; skipped {} call{} ({}{more}), not counted as answers",
+            self.skipped_calls,
+            if self.skipped_calls == 1 { "" } else { "s" },
+            shown.join(", ")
+        ));
+        s
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
