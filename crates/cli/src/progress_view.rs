@@ -15,6 +15,8 @@ const REDRAW: Duration = Duration::from_millis(100);
 
 pub struct ProgressView {
     tty: bool,
+    /// Stopped models already announced.
+    stops_shown: usize,
     last_draw: Option<Instant>,
     drawn: bool,
 }
@@ -24,6 +26,7 @@ impl ProgressView {
     pub fn new() -> ProgressView {
         ProgressView {
             tty: std::io::stderr().is_terminal(),
+            stops_shown: 0,
             last_draw: None,
             drawn: false,
         }
@@ -63,6 +66,12 @@ impl ProgressView {
                 }
             }
         }
+        // A model stopped after consecutive fatal failures: said once, as it happens.
+        let stops = &engine.run_meta().stopped_models;
+        for stop in stops.iter().skip(self.stops_shown) {
+            self.say(&stop.message());
+        }
+        self.stops_shown = stops.len();
     }
 
     /// Ends the status line.
@@ -192,6 +201,7 @@ mod tests {
             done: 5,
             total: 10,
             resumed: 0,
+            skipped: 0,
             in_flight: 0,
             elapsed_ms: 10.0,
             eta_ms: None,

@@ -232,6 +232,91 @@ fn a_sweep_of_25_questions_on_3_models_is_complete_scored_and_verified() {
 }
 
 #[test]
+fn a_model_whose_key_is_refused_is_stopped_and_the_others_complete() {
+    let Some(r) = reference() else { return };
+    let f = fixture(&r);
+    let dir = temp_dir("fail-fast");
+    // (limit flag, calls the refused model gets, questions it skips).
+    for (flag, calls, skipped) in [(None, 3, 22), (Some("0"), 25, 0)] {
+        let out = dir.join(format!("sweep-{}.json", flag.unwrap_or("default")));
+        let mut args = s(&["sweep", "--base-url", &f.base_url()]);
+        for m in ["unauthorized", "ok"] {
+            args.extend(s(&["--model", m]));
+        }
+        if let Some(n) = flag {
+            args.extend(s(&["--stop-after-failures", n]));
+        }
+        args.push("--out".into());
+        args.push(out.display().to_string());
+        args.extend(data_args(&r));
+        let before = journal(&f).len();
+        let run = sqlsweep(&args);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        let (stdout, stderr) = (text(&run.stdout), text(&run.stderr));
+        let message = "stopped unauthorized after 3 consecutive failures (key refused (401/403))";
+        if skipped > 0 {
+            // Said as it happens (stderr) and in the summary (stdout).
+            assert!(stderr.contains(message), "{stderr}");
+            assert!(
+                stdout.contains(message)
+                    && stdout.contains(
+                        "skipped 22 calls (q_004, q_005, q_006, …), not counted as answers"
+                    ),
+                "{stdout}"
+            );
+            assert!(stdout.contains("unauthorized: 0/3 correct"), "{stdout}");
+        } else {
+            assert!(
+                !stderr.contains("stopped") && !stdout.contains("stopped"),
+                "{stdout}{stderr}"
+            );
+            assert!(stdout.contains("unauthorized: 0/25 correct"), "{stdout}");
+        }
+        // The other model ran in full.
+        assert!(stdout.contains("ok: 24/25 correct (96%)"), "{stdout}");
+
+        let file = read_json(&out);
+        let refused = traces(&file, 0);
+        assert_eq!(refused.len(), calls);
+        assert!(
+            refused.iter().all(|t| t["outcome"] == "unauthorized"),
+            "{refused:?}"
+        );
+        assert_eq!(traces(&file, 1).len(), 25);
+        let stops = file["run"]["stopped_models"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if skipped > 0 {
+            assert_eq!(stops.len(), 1, "{stops:?}");
+            let stop = &stops[0];
+            assert_eq!(stop["model"], "unauthorized");
+            assert_eq!(stop["outcome"], "unauthorized");
+            assert_eq!(stop["failures"], 3);
+            assert_eq!(stop["skipped_calls"], skipped);
+            let qids: Vec<&str> = stop["skipped"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| q.as_str().unwrap())
+                .collect();
+            assert_eq!(qids.len(), skipped);
+            assert_eq!(qids.first(), Some(&"q_004"));
+            // Every question is either a trace or listed as skipped, never both.
+            for t in &refused {
+                assert!(!qids.contains(&t["qid"].as_str().unwrap()), "{t}");
+            }
+            assert!(stop["error"].as_str().unwrap().contains("401"), "{stop}");
+        } else {
+            assert!(stops.is_empty(), "{stops:?}");
+        }
+        // The provider saw only the calls made; verify accepts the file.
+        assert_eq!(journal(&f).len() - before, calls + 25);
+        assert_eq!(verify(&r, &out), ((calls + 25) as u64, (calls + 25) as u64));
+    }
+}
+
+#[test]
 fn a_load_run_at_1_8_and_64_keeps_each_level_and_reports_it() {
     let Some(r) = reference() else { return };
     let f = fixture(&r);

@@ -96,6 +96,19 @@ impl Outcome {
         )
     }
 
+    /// A failure that will repeat for every question of a model, whatever the
+    /// question: the key refused (401/403), the model or endpoint unknown (404), or
+    /// another client error (400, 402, 422, …: the request itself is refused). Rate
+    /// limits, server errors, timeouts and network failures are not: they come and
+    /// go with load. The engine stops a model after a run of these (see
+    /// `engine::spec::RunLimits::stop_model_after_consecutive_failures`).
+    pub fn is_fatal_for_model(self) -> bool {
+        matches!(
+            self,
+            Outcome::Unauthorized | Outcome::NotFound | Outcome::HttpError
+        )
+    }
+
     /// Classifies an HTTP status that is not a success.
     pub fn from_status(status: u16) -> Outcome {
         match status {

@@ -276,6 +276,7 @@ impl FormValues {
             schedule,
             timeout_s,
             retries: RunForm::default().retries,
+            stop_after_failures: RunForm::default().stop_after_failures,
             label: self.label.clone(),
             calibration: self.calibrate.then(|| CalibrationForm {
                 base_url: base.to_string(),

@@ -75,6 +75,11 @@ pub struct RunArgs {
     /// Retries per model call (agent protocol only; one-shot and baseline never retry)
     #[arg(long, default_value_t = 2)]
     pub retries: u32,
+    /// Stop asking a model after this many fatal failures in a row (401/403, 404,
+    /// other client errors); its remaining questions are skipped and listed in the
+    /// output, not counted as answers. 0 never stops
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub stop_after_failures: u32,
     /// Rows the executor keeps and scores; more is a truncated (wrong) result
     #[arg(long, value_name = "ROWS")]
     pub row_cap: Option<usize>,
@@ -221,6 +226,7 @@ fn build_spec(
     spec.schedule = schedule(selected)?;
     spec.limits.call_timeout_ms = (r.timeout_s * 1000.0).round() as u64;
     spec.limits.retries = r.retries;
+    spec.limits.stop_model_after_consecutive_failures = r.stop_after_failures;
     if let Some(cap) = r.row_cap {
         spec.limits.max_rows = cap;
     }
@@ -298,6 +304,9 @@ fn execute(
     let sweep = engine.sweep();
     journal.finish(&r.out, &sweep)?;
     print_summary(&sweep);
+    for stop in &sweep.run.stopped_models {
+        println!("{}", stop.message());
+    }
     if load {
         print_load(&sweep);
     }

@@ -49,21 +49,23 @@ pub fn calibration_spec(
     spec
 }
 
-/// Measured − configured TTFT of every answered, measured trace, in dispatch order.
+/// Measured − configured TTFT of every answered, measured trace, in dispatch order
+/// (session by session: offsets of different sessions do not compare).
 pub fn ttft_errors(configured_ttft_ms: f64, traces: &[Trace]) -> Vec<f64> {
-    let mut timed: Vec<(f64, f64)> = traces
+    let mut timed: Vec<(u32, f64, f64)> = traces
         .iter()
         .filter(|t| !t.is_warmup())
         .filter(|t| !t.outcome.is_some_and(|o| o.is_transport_failure()))
         .filter_map(|t| {
             Some((
+                t.timing.session,
                 t.timing.dispatch_ms.unwrap_or(0.0),
                 t.timing.ttft_ms? - configured_ttft_ms,
             ))
         })
         .collect();
-    timed.sort_by(|a, b| a.0.total_cmp(&b.0));
-    timed.into_iter().map(|(_, e)| e).collect()
+    timed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    timed.into_iter().map(|(_, _, e)| e).collect()
 }
 
 /// The calibration figure of `traces` made against a configured first-token delay;

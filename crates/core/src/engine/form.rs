@@ -17,7 +17,7 @@ use crate::gold::GoldSet;
 use crate::live::request::Endpoint;
 use crate::sweep::{LoadStep, Platform, Pricing, Protocol, Schedule};
 
-use super::spec::{rounds_for, QuestionSelection, RunContext, RunSpec, SpecError};
+use super::spec::{rounds_for, QuestionSelection, RunContext, RunLimits, RunSpec, SpecError};
 
 /// Calls in flight a form may ask for. A browser tab is the wrong tool beyond this
 /// (and is connection-limited far below it on HTTP/1.1); `sqlsweep load` is the tool
@@ -27,6 +27,8 @@ pub const MAX_CONCURRENCY: u32 = 64;
 pub const MAX_TIMEOUT_S: f64 = 600.0;
 /// The longest pause between sequential calls a form accepts, in milliseconds.
 pub const MAX_PACE_MS: u64 = 600_000;
+/// The highest fail-fast limit a form accepts (0 turns fail-fast off).
+pub const MAX_STOP_AFTER_FAILURES: u32 = 100;
 
 /// How the calls of a run are scheduled, as the form has it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +73,10 @@ pub struct RunForm {
     pub timeout_s: f64,
     /// Retries per model call (the agent protocol only).
     pub retries: u32,
+    /// Stop asking a model after this many fatal failures in a row (401/403, 404,
+    /// other client errors); 0: never. Absent in forms stored before it existed.
+    #[serde(default = "default_stop_after_failures")]
+    pub stop_after_failures: u32,
     /// The run's name in every view; empty: [`RunForm::default_label`].
     pub label: String,
     pub calibration: Option<CalibrationForm>,
@@ -85,10 +91,15 @@ impl Default for RunForm {
             schedule: ScheduleForm::Sequential { pace_ms: 0 },
             timeout_s: 120.0,
             retries: 2,
+            stop_after_failures: default_stop_after_failures(),
             label: String::new(),
             calibration: None,
         }
     }
+}
+
+fn default_stop_after_failures() -> u32 {
+    RunLimits::DEFAULT_STOP_MODEL_AFTER_FAILURES
 }
 
 /// The part of the form an error is about (also the page's `data-field`).
@@ -99,6 +110,7 @@ pub enum FormField {
     Schedule,
     Timeout,
     Calibration,
+    StopAfterFailures,
 }
 
 impl FormField {
@@ -109,6 +121,7 @@ impl FormField {
             FormField::Schedule => "schedule",
             FormField::Timeout => "timeout",
             FormField::Calibration => "calibration",
+            FormField::StopAfterFailures => "stop_after_failures",
         }
     }
 }
@@ -317,6 +330,15 @@ impl RunForm {
                 format!("the time limit must be more than 0 and at most {MAX_TIMEOUT_S} s"),
             ));
         }
+        if self.stop_after_failures > MAX_STOP_AFTER_FAILURES {
+            return Err(FormError::new(
+                FormField::StopAfterFailures,
+                format!(
+                    "stop a model after at most {MAX_STOP_AFTER_FAILURES} failures in a row \
+                     (0 never stops)"
+                ),
+            ));
+        }
         let ids: Vec<&str> = models.iter().map(String::as_str).collect();
         let mut spec = RunSpec::new(endpoint, &ids);
         spec.protocol = self.protocol.clone();
@@ -324,6 +346,7 @@ impl RunForm {
         spec.schedule = schedule;
         spec.limits.call_timeout_ms = (self.timeout_s * 1000.0).round() as u64;
         spec.limits.retries = self.retries;
+        spec.limits.stop_model_after_consecutive_failures = self.stop_after_failures;
         if let Some(rate) = rates {
             for m in &mut spec.models {
                 m.pricing.get_or_insert(rate);
@@ -590,6 +613,12 @@ mod tests {
         for t in [0.0, -1.0, f64::NAN, 601.0] {
             check(|f| f.timeout_s = t, Err((FormField::Timeout, "time limit")));
         }
+        for n in [101, u32::MAX] {
+            check(
+                |f| f.stop_after_failures = n,
+                Err((FormField::StopAfterFailures, "at most 100")),
+            );
+        }
     }
 
     #[test]
@@ -622,6 +651,7 @@ mod tests {
         assert_eq!(spec.protocol, Protocol::Agent);
         assert_eq!(spec.limits.call_timeout_ms, 12_500);
         assert_eq!(spec.retry_policy().max_retries, 1);
+        assert_eq!(spec.limits.stop_model_after_consecutive_failures, 3);
         assert!(spec.models.iter().all(|m| m.pricing == Some(rate)));
         assert_eq!(spec.context.label.as_deref(), Some("mine"));
         assert_eq!(spec.context.tool_version, "sqlsweep-web 0.1.0");
@@ -632,6 +662,13 @@ mod tests {
             .to_spec(Endpoint::fireworks(), &g, Some(rate), ctx, 1)
             .unwrap();
         assert_eq!(spec.context.label.as_deref(), Some("derived"));
+        for n in [0, 1, 100] {
+            f.stop_after_failures = n;
+            let spec = f
+                .to_spec(Endpoint::fireworks(), &g, None, RunContext::default(), 1)
+                .unwrap();
+            assert_eq!(spec.limits.stop_model_after_consecutive_failures, n);
+        }
         f.models = "accounts/fireworks/models/kimi-k2p6".into();
         let spec = f
             .to_spec(
@@ -661,6 +698,19 @@ mod tests {
         });
         let text = serde_json::to_string(&f).unwrap();
         assert_eq!(serde_json::from_str::<RunForm>(&text).unwrap(), f);
+        // A form stored before the fail-fast limit existed reads with the default.
+        let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+        old.as_object_mut().unwrap().remove("stop_after_failures");
+        f.stop_after_failures = 7;
+        let read: RunForm = serde_json::from_value(old).unwrap();
+        assert_eq!(read.stop_after_failures, 3);
+        assert_eq!(
+            RunForm {
+                stop_after_failures: 7,
+                ..read
+            },
+            f
+        );
         assert_eq!(f.schedule.max_concurrency(), 6);
         assert_eq!(
             f.default_label(&Platform::Custom("127.0.0.1:9".into()), "14:05:09"),

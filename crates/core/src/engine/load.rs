@@ -9,7 +9,14 @@
 //! - fewer than [`MIN_SAMPLES`] answered calls make the level *indicative* (a p99 of
 //!   25 calls is the maximum);
 //! - warm-up calls are excluded from everything and counted;
-//! - latency is what the user waited: dispatch → end of the last attempt.
+//! - latency is what the user waited: dispatch → end of the last attempt;
+//! - a level run in several sessions (interrupted, then resumed later) is measured
+//!   per session, never across one: dispatch offsets of different sessions have
+//!   different origins and the pause between them is nobody's latency (see
+//!   `live::timing`). Wall time is the sum of each session's span, so throughput is
+//!   calls per second *while the level ran*, the same as an uninterrupted run of the
+//!   same calls; each session's closed loop starts with its own burst, and the
+//!   connection staircase is looked for in each burst.
 //!
 //! Browsers open about [`BROWSER_CONNECTIONS_PER_HOST`] HTTP/1.1 connections per host
 //! and queue the rest inside the browser, so above that concurrency a browser run
@@ -53,8 +60,12 @@ pub enum ConnectionVerdict {
 /// six connections, the seventh and later get their response headers only after an
 /// earlier call finished: sorted by headers time they form steps one service time
 /// apart. A call counts as queued when its headers came later than the sixth
-/// fastest's plus half the shortest service time among the six; the level is queued
+/// fastest's plus half the shortest service time among the six; a burst is queued
 /// when at least three quarters of the calls beyond six were.
+///
+/// Each session of the run (a resume starts the level's loop again) has its own
+/// burst, judged on its own; the level is queued when any burst was, and the counts
+/// are summed over the bursts that had enough calls to judge.
 pub fn browser_limited(
     traces: &[Trace],
     concurrency: u32,
@@ -66,20 +77,45 @@ pub fn browser_limited(
     if http_protocol.is_some_and(is_multiplexed) {
         return ConnectionVerdict::Multiplexed;
     }
-    let mut timed: Vec<(f64, f64, f64)> = traces
-        .iter()
-        .filter_map(|t| {
-            let d = t.timing.dispatch_ms?;
-            let h = t.timing.headers_ms?;
-            let l = user_latency(t)?;
-            Some((d, h, l))
-        })
-        .collect();
+    let mut sessions: BTreeMap<u32, Vec<(f64, f64, f64)>> = BTreeMap::new();
+    for t in traces {
+        let timed = (|| {
+            Some((
+                t.timing.dispatch_ms?,
+                t.timing.headers_ms?,
+                user_latency(t)?,
+            ))
+        })();
+        if let Some(x) = timed {
+            sessions.entry(t.timing.session).or_default().push(x);
+        }
+    }
+    let (mut queued, mut burst, mut any_queued) = (0, 0, false);
+    for timed in sessions.into_values() {
+        if let Some((q, b, is_queued)) = burst_queueing(timed, concurrency) {
+            queued += q;
+            burst += b;
+            any_queued |= is_queued;
+        }
+    }
+    match (burst, any_queued) {
+        (0, _) => ConnectionVerdict::NoData,
+        (_, true) => ConnectionVerdict::Queued { queued, burst },
+        (_, false) => ConnectionVerdict::NotQueued { burst },
+    }
+}
+
+/// One session's burst: (calls queued, burst size, queued?) from (dispatch,
+/// headers, latency) triples; `None` with too few calls to judge.
+fn burst_queueing(
+    mut timed: Vec<(f64, f64, f64)>,
+    concurrency: u32,
+) -> Option<(usize, usize, bool)> {
     timed.sort_by(|a, b| a.0.total_cmp(&b.0));
     timed.truncate(concurrency as usize);
     let limit = BROWSER_CONNECTIONS_PER_HOST as usize;
     if timed.len() <= limit {
-        return ConnectionVerdict::NoData;
+        return None;
     }
     timed.sort_by(|a, b| a.1.total_cmp(&b.1));
     let base = timed[limit - 1].1;
@@ -90,14 +126,24 @@ pub fn browser_limited(
     let threshold = base + 0.5 * service.max(0.0);
     let beyond = timed.len() - limit;
     let queued = timed[limit..].iter().filter(|x| x.1 >= threshold).count();
-    if queued * 4 >= beyond * 3 {
-        ConnectionVerdict::Queued {
-            queued,
-            burst: timed.len(),
-        }
-    } else {
-        ConnectionVerdict::NotQueued { burst: timed.len() }
+    Some((queued, timed.len(), queued * 4 >= beyond * 3))
+}
+
+/// Wall time of `traces`: per session, first dispatch → last end, summed over the
+/// sessions (the pauses between sessions excluded). `None` without a timed trace.
+pub fn wall_ms(traces: &[&Trace]) -> Option<f64> {
+    let mut spans: BTreeMap<u32, (f64, f64)> = BTreeMap::new();
+    for t in traces {
+        let Some(d) = t.timing.dispatch_ms else {
+            continue;
+        };
+        let end = user_latency(t).map_or(d, |l| d + l);
+        let span = spans.entry(t.timing.session).or_insert((d, end));
+        span.0 = span.0.min(d);
+        span.1 = span.1.max(end);
     }
+    let total: f64 = spans.values().map(|(s, e)| (e - s).max(0.0)).sum();
+    (total > 0.0).then_some(total)
 }
 
 fn is_multiplexed(protocol: &str) -> bool {
@@ -130,7 +176,8 @@ pub struct LevelReport {
     pub failed_p50_ms: Option<f64>,
     /// Fewer than [`MIN_SAMPLES`] answered calls.
     pub indicative: bool,
-    /// First dispatch → last end of the measured calls.
+    /// First dispatch → last end of the measured calls, per session, summed over
+    /// the sessions the level ran in (pauses between sessions excluded).
     pub wall_ms: Option<f64>,
     /// Measured calls per second of wall time (failed ones included).
     pub throughput_qps: Option<f64>,
@@ -224,18 +271,7 @@ fn level_report(
     let ok_latency: Vec<f64> = answered.iter().filter_map(|t| user_latency(t)).collect();
     let failed_latency: Vec<f64> = failed.iter().filter_map(|t| user_latency(t)).collect();
     let ttfts: Vec<f64> = answered.iter().filter_map(|t| t.timing.ttft_ms).collect();
-    let start = measured
-        .iter()
-        .filter_map(|t| t.timing.dispatch_ms)
-        .reduce(f64::min);
-    let end = measured
-        .iter()
-        .filter_map(|t| Some(t.timing.dispatch_ms? + user_latency(t)?))
-        .reduce(f64::max);
-    let wall_ms = match (start, end) {
-        (Some(s), Some(e)) if e > s => Some(e - s),
-        _ => None,
-    };
+    let wall_ms = wall_ms(&measured);
     let correct = measured.iter().filter(|t| t.correct).count();
     let per_s = |k: usize| wall_ms.map(|w| k as f64 / (w / 1000.0));
     let mut errors_by_class = BTreeMap::new();
@@ -470,5 +506,111 @@ mod tests {
             "sqlsweep-cli/0.1.0",
             None
         ));
+    }
+
+    /// `traces` moved to `session`.
+    fn in_session(session: u32, traces: Vec<Trace>) -> Vec<Trace> {
+        traces
+            .into_iter()
+            .map(|mut x| {
+                x.timing.session = session;
+                x
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_session_is_measured_on_its_own() {
+        // (session 0's traces, session 1's traces, expected wall time).
+        let span = |d: f64, l: f64| t(d, 10.0, l);
+        let cases: Vec<(Vec<Trace>, Vec<Trace>, Option<f64>)> = vec![
+            // One session: first dispatch → last end.
+            (
+                vec![span(0.0, 400.0), span(500.0, 500.0)],
+                vec![],
+                Some(1000.0),
+            ),
+            // Two sessions, both starting at offset 0: spans add up (1000 + 300),
+            // they neither overlap (1000) nor count the pause between them.
+            (
+                vec![span(0.0, 400.0), span(500.0, 500.0)],
+                vec![span(0.0, 100.0), span(100.0, 200.0)],
+                Some(1300.0),
+            ),
+            // A later session's offsets may be anything; only its own span counts.
+            (
+                vec![span(0.0, 400.0)],
+                vec![span(7_200_000.0, 400.0)],
+                Some(800.0),
+            ),
+            // No timing at all.
+            (vec![Trace::default()], vec![Trace::default()], None),
+        ];
+        for (a, b, expected) in cases {
+            let all: Vec<Trace> = in_session(0, a)
+                .into_iter()
+                .chain(in_session(1, b))
+                .collect();
+            let refs: Vec<&Trace> = all.iter().collect();
+            assert_eq!(wall_ms(&refs), expected, "{all:?}");
+        }
+    }
+
+    #[test]
+    fn each_sessions_burst_is_judged_on_its_own() {
+        use ConnectionVerdict::*;
+        let two = |a: Vec<Trace>, b: Vec<Trace>| -> Vec<Trace> {
+            in_session(0, a)
+                .into_iter()
+                .chain(in_session(1, b))
+                .collect()
+        };
+        // Two clean bursts of 16: not queued, both counted.
+        check(
+            two(pooled(16, 16), pooled(16, 16)),
+            16,
+            None,
+            NotQueued { burst: 32 },
+        );
+        // A clean burst and a queued one: the level was queued.
+        check(
+            two(pooled(16, 16), pooled(16, 6)),
+            16,
+            None,
+            Queued {
+                queued: 10,
+                burst: 32,
+            },
+        );
+        // A resumed session with too few calls to judge adds nothing.
+        check(
+            two(pooled(16, 6), pooled(4, 6)),
+            16,
+            None,
+            Queued {
+                queued: 10,
+                burst: 16,
+            },
+        );
+        check(two(pooled(5, 6), pooled(4, 6)), 16, None, NoData);
+        // Two clean bursts of 8, the resumed one (an hour later) against a provider
+        // slower to send headers. Judged apart: no staircase.
+        let burst = |n: usize, headers: f64, latency: f64| -> Vec<Trace> {
+            (0..n).map(|_| t(0.0, headers, latency)).collect()
+        };
+        let level = two(burst(8, 20.0, 100.0), burst(8, 300.0, 400.0));
+        check(level.clone(), 16, None, NotQueued { burst: 16 });
+        // Read as one session they interleave into one burst of 16 whose slower half
+        // looks queued behind the faster: the false staircase sessions prevent.
+        let one_origin = in_session(0, level);
+        check(
+            one_origin,
+            16,
+            None,
+            Queued {
+                queued: 8,
+                burst: 16,
+            },
+        );
     }
 }

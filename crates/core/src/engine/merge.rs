@@ -10,7 +10,9 @@
 
 use std::collections::HashMap;
 
-use crate::sweep::{ModelRun, ProbedModel, RunMeta, SweepFile, SCHEMA_ID, SCHEMA_VERSION};
+use crate::sweep::{
+    ModelRun, ProbedModel, RunMeta, StoppedModel, SweepFile, SCHEMA_ID, SCHEMA_VERSION,
+};
 
 use super::key::TraceKey;
 use super::run::sort_traces;
@@ -97,8 +99,13 @@ pub fn merge(shards: &[SweepFile]) -> Result<SweepFile, MergeError> {
 
     let mut models: Vec<ModelRun> = Vec::new();
     let mut seen: HashMap<TraceKey, usize> = HashMap::new();
+    // Each shard's sessions keep their own time origin: number them after the
+    // previous shards' so no two origins share a session number.
+    let mut session_base = 0u32;
     for (i, s) in shards.iter().enumerate() {
         let shard = i + 1;
+        let base = session_base;
+        session_base = session_base.saturating_add(sessions_in(s));
         for run in &s.models {
             let at = match models.iter().position(|m| m.model == run.model) {
                 Some(at) => at,
@@ -137,7 +144,11 @@ pub fn merge(shards: &[SweepFile]) -> Result<SweepFile, MergeError> {
                     });
                 }
                 seen.insert(key, shard);
-                merged.traces.push(t.clone());
+                let mut t = t.clone();
+                if t.timing.dispatch_ms.is_some() {
+                    t.timing.session = t.timing.session.saturating_add(base);
+                }
+                merged.traces.push(t);
             }
         }
     }
@@ -151,6 +162,18 @@ pub fn merge(shards: &[SweepFile]) -> Result<SweepFile, MergeError> {
         run: merged_meta(shards),
         models,
     })
+}
+
+/// How many session numbers `sweep` uses (its highest timed session plus one).
+fn sessions_in(sweep: &SweepFile) -> u32 {
+    sweep
+        .models
+        .iter()
+        .flat_map(|m| &m.traces)
+        .filter(|t| t.timing.dispatch_ms.is_some())
+        .map(|t| t.timing.session.saturating_add(1))
+        .max()
+        .unwrap_or(0)
 }
 
 /// The first shard's metadata, with what the shards disagree on dropped.
@@ -187,6 +210,14 @@ fn merged_meta(shards: &[SweepFile]) -> RunMeta {
             }
         }
     }
+    let mut stopped: Vec<StoppedModel> = Vec::new();
+    for m in &metas {
+        for s in &m.stopped_models {
+            if !stopped.contains(s) {
+                stopped.push(s.clone());
+            }
+        }
+    }
     let n = shards.len();
     let mut methodology = first.methodology.clone().unwrap_or_default();
     if n > 1 {
@@ -220,6 +251,7 @@ fn merged_meta(shards: &[SweepFile]) -> RunMeta {
         http_protocol,
         calibration: metas.iter().find_map(|m| m.calibration.clone()),
         probed_unavailable: probed,
+        stopped_models: stopped,
     }
 }
 
@@ -388,5 +420,52 @@ mod tests {
             Some("one-shot · merged from 2 shards (shards differ in schedule; not recorded)")
         );
         assert_eq!(m.run.label, "one-shot (merged, 2 shards)");
+    }
+
+    #[test]
+    fn each_shards_sessions_keep_their_own_number() {
+        // (shard, trace) → (dispatch, session) before; session after the merge.
+        let timed = |d: Option<f64>, session: u32| Trace {
+            qid: String::new(),
+            timing: crate::sweep::Timing {
+                dispatch_ms: d,
+                session,
+                ..Default::default()
+            },
+            ..Trace::default()
+        };
+        let mut a = shard(&[("m", &["q_001", "q_002", "q_003"])], |_| {});
+        let mut b = shard(&[("m", &["q_004", "q_005"])], |_| {});
+        let mut c = shard(&[("m", &["q_006"])], |_| {});
+        let cases = [
+            // Shard 1 was resumed once: sessions 0 and 1.
+            (
+                &mut a,
+                vec![(Some(0.0), 0, 0), (Some(5.0), 1, 1), (None, 0, 0)],
+            ),
+            // Shard 2 ran uninterrupted: its session 0 becomes 2.
+            (&mut b, vec![(Some(0.0), 0, 2), (Some(9.0), 0, 2)]),
+            // Shard 3 has no timed trace: nothing to renumber.
+            (&mut c, vec![(None, 0, 0)]),
+        ];
+        let mut expected = Vec::new();
+        for (s, traces) in cases {
+            for (t, (d, before, after)) in s.models[0].traces.iter_mut().zip(traces) {
+                let qid = std::mem::take(&mut t.qid);
+                *t = Trace {
+                    qid: qid.clone(),
+                    ..timed(d, before)
+                };
+                expected.push((qid, after));
+            }
+        }
+        let m = merge(&[a, b, c]).unwrap();
+        let got: Vec<(String, u32)> = m.models[0]
+            .traces
+            .iter()
+            .map(|t| (t.qid.clone(), t.timing.session))
+            .collect();
+        expected.sort();
+        assert_eq!(got, expected);
     }
 }

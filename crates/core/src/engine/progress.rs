@@ -19,6 +19,10 @@ pub struct Progress {
     pub total: usize,
     /// Of `done`, traces taken over from the partial file.
     pub resumed: usize,
+    /// Of `done`, calls skipped because their model was stopped after consecutive
+    /// fatal failures (no trace; see `RunMeta::stopped_models`).
+    #[serde(default)]
+    pub skipped: usize,
     /// Jobs started and not finished.
     pub in_flight: usize,
     /// Since the first dispatch of this session.
@@ -63,6 +67,9 @@ impl Progress {
             self.total,
             self.fraction() * 100.0
         );
+        if self.skipped > 0 {
+            s.push_str(&format!(" · {} skipped", self.skipped));
+        }
         if self.in_flight > 0 {
             s.push_str(&format!(" · {} in flight", self.in_flight));
         }
@@ -208,11 +215,17 @@ mod tests {
             done: 37,
             total: 75,
             resumed: 0,
+            skipped: 0,
             in_flight: 4,
             elapsed_ms: 1.0,
             eta_ms: Some(65_000.0),
             models: vec![],
         };
         assert_eq!(p.line(), "37/75 (49%) · 4 in flight · ETA 1m05s");
+        let p = Progress { skipped: 22, ..p };
+        assert_eq!(
+            p.line(),
+            "37/75 (49%) · 22 skipped · 4 in flight · ETA 1m05s"
+        );
     }
 }

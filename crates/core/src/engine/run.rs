@@ -15,6 +15,16 @@
 //! and progress — and [`Engine::sweep`] is the whole file at any time, resumed traces
 //! included. Nothing finished is ever dropped: [`Engine::cancel`] drops only
 //! unfinished work, which a resumed run redoes.
+//!
+//! Fail-fast: once `limits.stop_model_after_consecutive_failures` traces of a model
+//! in a row (in finishing order) ended in a fatal failure (401/403, 404, another
+//! client error: [`crate::outcome::Outcome::is_fatal_for_model`]), the engine stops dispatching that
+//! model's queued jobs — calls already in flight finish and are recorded — and goes
+//! on with the other models. The skipped jobs get no trace (so they count in no
+//! figure, neither as wrong answers nor in `n`) and are listed in
+//! `RunMeta::stopped_models` with the reason; progress counts them as done. A
+//! resumed run tries a stopped model again (the key or model id may have been
+//! fixed), and stops it again after the same limit if it still fails.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
@@ -26,7 +36,8 @@ use crate::live::bridge::agent_body;
 use crate::live::retry::{AttemptLog, Decision, RetryPolicy};
 use crate::live::stream::CallRecord;
 use crate::sweep::{
-    ModelRun, Protocol, RunMeta, Schedule, Source, SweepFile, Trace, SCHEMA_ID, SCHEMA_VERSION,
+    ModelRun, Protocol, RunMeta, Schedule, Source, StoppedModel, SweepFile, Trace, SCHEMA_ID,
+    SCHEMA_VERSION,
 };
 use crate::value::ResultSet;
 
@@ -176,6 +187,9 @@ pub struct Engine {
     next_job: JobId,
     next_call: u64,
     t0: Option<f64>,
+    /// This session's number: 0 for a fresh run, one more than the resumed file's
+    /// latest (see `live::timing`).
+    session: u32,
     last_now: f64,
     last_job_end: Option<f64>,
     first_session_dispatch: Option<f64>,
@@ -185,6 +199,11 @@ pub struct Engine {
     totals: Vec<usize>,
     done: Vec<usize>,
     resumed: usize,
+    /// Per spec model: fatal failures in a row, and whether it was stopped.
+    consecutive_fatal: Vec<u32>,
+    stopped: Vec<bool>,
+    /// Jobs dropped because their model was stopped.
+    skipped: usize,
     session_done: usize,
     max_in_flight_calls: usize,
     cancelled: bool,
@@ -214,6 +233,8 @@ impl Engine {
                     started_at: file.run.started_at.clone().or(meta.started_at.clone()),
                     calibration: meta.calibration.clone().or(file.run.calibration.clone()),
                     probed_unavailable: file.run.probed_unavailable.clone(),
+                    // A resumed run tries stopped models again (see the module docs).
+                    stopped_models: Vec::new(),
                     ..meta
                 };
                 s
@@ -247,6 +268,14 @@ impl Engine {
             }
             model_index.push(i);
         }
+        let session = sweep
+            .models
+            .iter()
+            .flat_map(|r| &r.traces)
+            .filter(|t| t.timing.dispatch_ms.is_some())
+            .map(|t| t.timing.session.saturating_add(1))
+            .max()
+            .unwrap_or(0);
         let finished: HashSet<TraceKey> = sweep
             .models
             .iter()
@@ -298,6 +327,7 @@ impl Engine {
             next_job: 0,
             next_call: 0,
             t0: None,
+            session,
             last_now: f64::NEG_INFINITY,
             last_job_end: None,
             first_session_dispatch: None,
@@ -305,6 +335,9 @@ impl Engine {
             totals,
             done,
             resumed,
+            consecutive_fatal: vec![0; spec.models.len()],
+            stopped: vec![false; spec.models.len()],
+            skipped: 0,
             session_done: 0,
             max_in_flight_calls: 0,
             cancelled: false,
@@ -488,6 +521,7 @@ impl Engine {
             done,
             total,
             resumed: self.resumed,
+            skipped: self.skipped,
             in_flight: self.jobs.len(),
             elapsed_ms: elapsed,
             eta_ms: eta_ms(self.session_done, total.saturating_sub(done), elapsed),
@@ -512,6 +546,11 @@ impl Engine {
 
     pub fn spec(&self) -> &RunSpec {
         &self.spec
+    }
+
+    /// This session's number (0 for a fresh run, one more per resume).
+    pub fn session(&self) -> u32 {
+        self.session
     }
 
     /// The most model calls that were ever outstanding at once.
@@ -676,6 +715,7 @@ impl Engine {
             first_call: job.first_call.as_ref(),
             attempts: job.log.into_attempts(),
             dispatch_ms: job.first_dispatch.map(|d| d - t0),
+            session: self.session,
             pricing: self.spec.models[plan.model].pricing,
             stored_rows: self.spec.limits.stored_rows,
         });
@@ -684,9 +724,59 @@ impl Engine {
             .push(trace.clone());
         self.done[plan.model] += 1;
         self.session_done += 1;
+        self.fail_fast(plan.model, &trace);
         self.events.push_back(Event::TraceFinished { model, trace });
         let progress = self.progress(now);
         self.events.push_back(Event::Progress(progress));
+    }
+
+    /// Counts a model's fatal failures in a row and stops it at the limit: its queued
+    /// jobs are dropped and recorded as skipped (see the module documentation).
+    fn fail_fast(&mut self, model: usize, trace: &Trace) {
+        let limit = self.spec.limits.stop_model_after_consecutive_failures;
+        if limit == 0 || self.stopped[model] {
+            return;
+        }
+        let fatal = trace.outcome.filter(|o| o.is_fatal_for_model());
+        let Some(outcome) = fatal else {
+            self.consecutive_fatal[model] = 0;
+            return;
+        };
+        self.consecutive_fatal[model] += 1;
+        if self.consecutive_fatal[model] < limit {
+            return;
+        }
+        self.stopped[model] = true;
+        let mut dropped = Vec::new();
+        for phase in self.current.iter_mut().chain(self.phases.iter_mut()) {
+            phase.jobs.retain(|j| {
+                let keep = j.model != model;
+                if !keep {
+                    dropped.push(*j);
+                }
+                keep
+            });
+        }
+        if dropped.is_empty() {
+            return;
+        }
+        let mut skipped: Vec<String> = Vec::new();
+        for j in &dropped {
+            let id = &self.questions[j.question].id;
+            if !skipped.contains(id) {
+                skipped.push(id.clone());
+            }
+        }
+        self.done[model] += dropped.len();
+        self.skipped += dropped.len();
+        self.sweep.run.stopped_models.push(StoppedModel {
+            model: self.spec.models[model].id.clone(),
+            outcome,
+            failures: self.consecutive_fatal[model],
+            error: trace.error.clone(),
+            skipped_calls: u32::try_from(dropped.len()).unwrap_or(u32::MAX),
+            skipped,
+        });
     }
 
     /// The earliest timer (back-off or pacing) after `now`.
@@ -747,6 +837,7 @@ fn run_meta(spec: &RunSpec, gold_hash: &str, questions: usize) -> RunMeta {
         http_protocol: ctx.http_protocol.clone(),
         calibration: ctx.calibration.clone(),
         probed_unavailable: Vec::new(),
+        stopped_models: Vec::new(),
     }
 }
 

@@ -158,6 +158,19 @@ impl SimLog {
 /// every SQL execution takes.
 pub fn simulate(
     engine: &mut Engine,
+    provider: impl FnMut(&Sent) -> Scripted,
+    exec: impl FnMut(&str) -> Result<ResultSet, String>,
+    exec_ms: f64,
+    stop: impl FnMut(&SimLog) -> bool,
+) -> SimLog {
+    simulate_from(engine, 0.0, provider, exec, exec_ms, stop)
+}
+
+/// [`simulate`] with the driver's clock starting at `start` (a process resumed
+/// later, or a clock with another origin).
+pub fn simulate_from(
+    engine: &mut Engine,
+    start: f64,
     mut provider: impl FnMut(&Sent) -> Scripted,
     mut exec: impl FnMut(&str) -> Result<ResultSet, String>,
     exec_ms: f64,
@@ -166,7 +179,7 @@ pub fn simulate(
     let mut log = SimLog::default();
     let mut pending: Vec<(f64, u64, Completion)> = Vec::new();
     let mut seq = 0u64;
-    let mut t = 0.0;
+    let mut t = start;
     let mut calls_in_flight = 0usize;
     for _ in 0..1_000_000 {
         let mut wake = None;

@@ -188,6 +188,11 @@ pub struct RunLimits {
     pub stored_rows: usize,
     /// SQLite VM steps one query may take.
     pub max_vm_steps: u64,
+    /// Stop asking a model after this many of its traces in a row ended in a fatal
+    /// failure ([`crate::outcome::Outcome::is_fatal_for_model`]: 401/403, 404, other
+    /// client errors); its remaining questions are skipped and recorded as such
+    /// (`RunMeta::stopped_models`). 0: never stop.
+    pub stop_model_after_consecutive_failures: u32,
 }
 
 impl RunLimits {
@@ -199,6 +204,9 @@ impl RunLimits {
     pub const DEFAULT_STORED_ROWS: usize = 1_000;
     /// Two minutes: the slowest published calls took ~20 s.
     pub const DEFAULT_CALL_TIMEOUT_MS: u64 = 120_000;
+    /// Three refusals in a row: one is a fact about the model, three rule out a
+    /// fluke, and 22 of 25 questions' pacing time is saved.
+    pub const DEFAULT_STOP_MODEL_AFTER_FAILURES: u32 = 3;
 }
 
 impl Default for RunLimits {
@@ -209,6 +217,7 @@ impl Default for RunLimits {
             max_rows: Self::DEFAULT_MAX_ROWS,
             stored_rows: Self::DEFAULT_STORED_ROWS,
             max_vm_steps: Self::DEFAULT_MAX_VM_STEPS,
+            stop_model_after_consecutive_failures: Self::DEFAULT_STOP_MODEL_AFTER_FAILURES,
         }
     }
 }

@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::checkpoint::{header_line, replay, trace_line};
 use super::key::TraceKey;
-use super::load::load_report;
+use super::load::{load_report, ConnectionVerdict};
 use super::run::{Engine, EngineError, Event, FeedError};
-use super::sim::{simulate, Scripted, Sent, SimLog};
+use super::sim::{simulate, simulate_from, Scripted, Sent, SimLog};
 use super::spec::{QuestionSelection, RunSpec};
 use super::CallId;
 use crate::agent::{ColumnInfo, SchemaInfo, TableInfo};
@@ -392,6 +392,314 @@ fn a_killed_run_resumes_without_redoing_or_duplicating_work() {
         );
         assert_eq!(log2.finished().len() + k, all.len());
     }
+}
+
+/// The journal of a run's finished traces, replayed: what a resume starts from.
+fn checkpointed(engine: &Engine, log: &SimLog) -> SweepFile {
+    let mut journal = header_line(&engine.sweep());
+    for (_, e) in &log.events {
+        if let Event::TraceFinished { model, trace } = e {
+            journal.push_str(&trace_line(model, trace));
+        }
+    }
+    replay(&journal, "j").unwrap().sweep
+}
+
+#[test]
+fn a_level_resumed_an_hour_later_reports_the_figures_of_an_uninterrupted_run() {
+    const HOUR: f64 = 3_600_000.0;
+    // A browser run at c=8 over HTTP/1.1-or-unknown: 6 questions × 4 rounds, every
+    // call 400 ms with headers at 50 ms (no connection queueing).
+    let mut s = spec(&["m1"]);
+    s.schedule = Schedule::Load {
+        steps: vec![LoadStep {
+            concurrency: 8,
+            rounds: 4,
+        }],
+        warmup: 0,
+    };
+    s.context.user_agent = Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/150".into());
+    // SQL runs in no time here: the SQL time after a wave's last call is idle time of
+    // the loop, which a kill at that point drops from the session's span.
+    let mut full = Engine::new(s.clone(), &gold(6), &schema(), None).unwrap();
+    simulate(&mut full, correct, exec, 0.0, never);
+    let uninterrupted = load_report(&full.sweep()).models[0].levels[0].clone();
+    assert_eq!(uninterrupted.wall_ms, Some(1200.0));
+
+    for k in [8, 16] {
+        // Killed once k traces finished (the next wave is in flight and lost) …
+        let mut first = Engine::new(s.clone(), &gold(6), &schema(), None).unwrap();
+        assert_eq!(first.session(), 0);
+        let log = simulate(&mut first, correct, exec, 0.0, |l| l.finished().len() >= k);
+        let partial = checkpointed(&first, &log);
+        // … and resumed an hour later, on a clock with another origin.
+        let mut second = Engine::new(s.clone(), &gold(6), &schema(), Some(&partial)).unwrap();
+        assert_eq!(second.session(), 1);
+        simulate_from(&mut second, log.end + HOUR, correct, exec, 0.0, never);
+        let sweep = second.sweep();
+        let sessions: Vec<u32> = sweep.models[0]
+            .traces
+            .iter()
+            .map(|t| t.timing.session)
+            .collect();
+        assert_eq!(sessions.iter().filter(|&&x| x == 0).count(), k, "k={k}");
+        assert_eq!(
+            sessions.iter().filter(|&&x| x == 1).count(),
+            24 - k,
+            "k={k}"
+        );
+        // Offsets are relative to their own session: the hour is in none of them.
+        assert!(sweep.models[0]
+            .traces
+            .iter()
+            .all(|t| t.timing.dispatch_ms.is_some_and(|d| d < 1200.0)));
+
+        let resumed = load_report(&sweep).models[0].levels[0].clone();
+        assert_eq!(resumed.calls, 24);
+        assert_eq!(resumed.wall_ms, uninterrupted.wall_ms, "k={k}");
+        assert_eq!(
+            resumed.throughput_qps, uninterrupted.throughput_qps,
+            "k={k}"
+        );
+        assert_eq!(resumed.goodput_qps, uninterrupted.goodput_qps, "k={k}");
+        assert_eq!(resumed.p50_ms, uninterrupted.p50_ms);
+        // Each session's burst is judged on its own: no staircase, not flagged.
+        assert_eq!(
+            resumed.connection,
+            ConnectionVerdict::NotQueued { burst: 16 },
+            "k={k}"
+        );
+        assert!(!resumed.browser_limited && !uninterrupted.browser_limited);
+
+        // The same traces read as one session (the old model) overlap the two
+        // origins and overstate throughput: the sessions are what keeps it right.
+        let mut one_origin = sweep.clone();
+        for t in &mut one_origin.models[0].traces {
+            t.timing.session = 0;
+        }
+        let merged = load_report(&one_origin).models[0].levels[0].clone();
+        assert_ne!(merged.throughput_qps, uninterrupted.throughput_qps, "k={k}");
+
+        // A second resume numbers the next session.
+        let again = Engine::new(s.clone(), &gold(6), &schema(), Some(&partial)).unwrap();
+        assert_eq!(again.session(), 1);
+        let after = Engine::new(s.clone(), &gold(6), &schema(), Some(&sweep)).unwrap();
+        assert_eq!(after.session(), 2);
+    }
+}
+
+/// One fail-fast scenario: model `bad` answers per `reply(nth question asked)`;
+/// `ok` and `ok2` always answer correctly.
+struct FailFastCase {
+    name: &'static str,
+    limit: u32,
+    concurrency: u32,
+    reply: fn(usize) -> Scripted,
+    /// Calls `bad` gets, and the questions skipped (none: not stopped).
+    sent: usize,
+    skipped: &'static [&'static str],
+    outcome: Option<Outcome>,
+}
+
+fn check_fail_fast(c: &FailFastCase) {
+    let mut s = spec(&["ok", "bad", "ok2"]);
+    s.limits.stop_model_after_consecutive_failures = c.limit;
+    s.schedule = if c.concurrency == 1 {
+        Schedule::Sequential { pace_ms: 1000 }
+    } else {
+        Schedule::Concurrent {
+            concurrency: c.concurrency,
+            warmup: 0,
+        }
+    };
+    let reply = c.reply;
+    let mut asked = 0;
+    let (e, log) = run(s, 8, |sent| {
+        if sent.model == "bad" {
+            asked += 1;
+            reply(asked - 1)
+        } else {
+            correct(sent)
+        }
+    });
+    let name = c.name;
+    let sends = |m: &str| log.sends.iter().filter(|x| x.model == m).count();
+    assert_eq!(sends("bad"), c.sent, "{name}");
+    // The other models are unaffected, before and after the stopped one.
+    assert_eq!((sends("ok"), sends("ok2")), (8, 8), "{name}");
+    let sweep = e.sweep();
+    let bad = &sweep.models[1];
+    assert_eq!(bad.traces.len(), c.sent, "{name}: one trace per call made");
+    let stops = &sweep.run.stopped_models;
+    match c.outcome {
+        None => assert!(stops.is_empty(), "{name}: {stops:?}"),
+        Some(outcome) => {
+            assert_eq!(stops.len(), 1, "{name}");
+            let stop = &stops[0];
+            assert_eq!(stop.model, "bad");
+            assert_eq!(stop.outcome, outcome, "{name}");
+            assert_eq!(stop.failures, c.limit, "{name}");
+            assert_eq!(stop.skipped, c.skipped, "{name}");
+            assert_eq!(stop.skipped_calls as usize, c.skipped.len(), "{name}");
+            let msg = stop.message();
+            assert!(
+                msg.starts_with(&format!(
+                    "stopped bad after {} consecutive failure",
+                    c.limit
+                )) && msg.contains(outcome.label())
+                    && msg.contains(&format!(
+                        "status {}",
+                        if outcome == Outcome::Unauthorized {
+                            401
+                        } else {
+                            404
+                        }
+                    ))
+                    && msg.contains(&format!("skipped {} call", c.skipped.len())),
+                "{name}: {msg}"
+            );
+        }
+    }
+    // Skipped calls are done work, not traces: the run completes, and the model's
+    // figures cover only the questions it was asked.
+    let p = e.progress(log.end);
+    assert_eq!(
+        (p.done, p.total, p.skipped),
+        (24, 24, c.skipped.len()),
+        "{name}"
+    );
+    let summary = summarize(bad);
+    assert_eq!(summary.n as usize, c.sent, "{name}");
+    assert_eq!(
+        sweep.models.iter().map(|m| m.traces.len()).sum::<usize>() + c.skipped.len(),
+        24,
+        "{name}"
+    );
+}
+
+fn refused(_: usize) -> Scripted {
+    status(401, vec![])
+}
+
+#[test]
+fn a_model_failing_every_call_is_stopped_and_the_others_complete() {
+    let cases = [
+        FailFastCase {
+            name: "401 every call, limit 3",
+            limit: 3,
+            concurrency: 1,
+            reply: refused,
+            sent: 3,
+            skipped: &["q_004", "q_005", "q_006", "q_007", "q_008"],
+            outcome: Some(Outcome::Unauthorized),
+        },
+        FailFastCase {
+            name: "404 every call, limit 1",
+            limit: 1,
+            concurrency: 1,
+            reply: |_| status(404, vec![]),
+            sent: 1,
+            skipped: &[
+                "q_002", "q_003", "q_004", "q_005", "q_006", "q_007", "q_008",
+            ],
+            outcome: Some(Outcome::NotFound),
+        },
+        FailFastCase {
+            name: "limit 0 never stops",
+            limit: 0,
+            concurrency: 1,
+            reply: refused,
+            sent: 8,
+            skipped: &[],
+            outcome: None,
+        },
+        FailFastCase {
+            name: "429s come and go with load: never fatal",
+            limit: 3,
+            concurrency: 1,
+            reply: |_| status(429, vec![]),
+            sent: 8,
+            skipped: &[],
+            outcome: None,
+        },
+        FailFastCase {
+            name: "an answer between failures resets the count",
+            limit: 3,
+            concurrency: 1,
+            reply: |n| {
+                if n % 3 == 2 {
+                    Scripted::sql("wrong", 100.0, 400.0)
+                } else {
+                    refused(n)
+                }
+            },
+            sent: 8,
+            skipped: &[],
+            outcome: None,
+        },
+        FailFastCase {
+            name: "failing only from the fifth question on",
+            limit: 3,
+            concurrency: 1,
+            reply: |n| {
+                if n < 4 {
+                    Scripted::sql(&format!("q_{:03}", n + 1), 100.0, 400.0)
+                } else {
+                    refused(n)
+                }
+            },
+            sent: 7,
+            skipped: &["q_008"],
+            outcome: Some(Outcome::Unauthorized),
+        },
+        FailFastCase {
+            // Four leave together; the fourth is in flight when the third fails:
+            // it finishes and is recorded, only queued calls are skipped.
+            name: "closed loop at 4: calls in flight finish",
+            limit: 3,
+            concurrency: 4,
+            reply: refused,
+            sent: 4,
+            skipped: &["q_005", "q_006", "q_007", "q_008"],
+            outcome: Some(Outcome::Unauthorized),
+        },
+    ];
+    for c in &cases {
+        check_fail_fast(c);
+    }
+}
+
+#[test]
+fn stopping_a_model_saves_its_pacing_and_a_resume_tries_it_again() {
+    let mut s = spec(&["ok", "bad"]);
+    s.schedule = Schedule::Sequential { pace_ms: 5000 };
+    let provider = |sent: &Sent| {
+        if sent.model == "bad" {
+            status(401, vec![])
+        } else {
+            correct(sent)
+        }
+    };
+    let (stopped, log) = run(s.clone(), 8, provider);
+    let mut never_stop = s.clone();
+    never_stop.limits.stop_model_after_consecutive_failures = 0;
+    let (_, slow) = run(never_stop, 8, provider);
+    // Five calls and five pauses of 5 s not spent on a model that cannot answer.
+    assert_eq!(slow.end - log.end, 5.0 * (5000.0 + 20.0));
+
+    // Resumed, the stopped model is asked again (its key may have been fixed) and,
+    // still refused, stopped again after the limit.
+    let partial = stopped.sweep();
+    assert_eq!(partial.run.stopped_models.len(), 1);
+    let mut again = Engine::new(s, &gold(8), &schema(), Some(&partial)).unwrap();
+    assert!(again.sweep().run.stopped_models.is_empty());
+    let log2 = simulate(&mut again, provider, exec, 5.0, never);
+    let asked: Vec<&str> = log2.sends.iter().map(|x| x.qid.as_str()).collect();
+    assert_eq!(asked, ["q_004", "q_005", "q_006"]);
+    let stops = again.sweep().run.stopped_models;
+    assert_eq!(stops.len(), 1);
+    assert_eq!(stops[0].skipped, ["q_007", "q_008"]);
+    assert_eq!(again.sweep().models[1].traces.len(), 6);
 }
 
 type Change = Box<dyn Fn(&mut RunSpec)>;

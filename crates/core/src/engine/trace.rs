@@ -34,8 +34,10 @@ pub struct Finished<'a> {
     /// The answering (final) attempt of the first model call, if any call was made.
     pub first_call: Option<&'a CallRecord>,
     pub attempts: Vec<Attempt>,
-    /// First dispatch relative to the run start.
+    /// First dispatch relative to the start of this session.
     pub dispatch_ms: Option<f64>,
+    /// The session (0 for a fresh run, one more per resume; see `live::timing`).
+    pub session: u32,
     pub pricing: Option<Pricing>,
     pub stored_rows: usize,
 }
@@ -60,6 +62,9 @@ pub fn build(f: Finished<'_>) -> Trace {
     };
     if matches!(f.protocol, Protocol::Agent) {
         timing.latency_ms = r.latency_ms();
+    }
+    if timing.dispatch_ms.is_some() {
+        timing.session = f.session;
     }
     let raw_content = r
         .calls

@@ -73,6 +73,14 @@ pub fn combine(
             }
         }
     }
+    let mut stopped = Vec::new();
+    for r in runs() {
+        for s in &r.stopped_models {
+            if models.iter().any(|m| m.model == s.model) && !stopped.contains(s) {
+                stopped.push(s.clone());
+            }
+        }
+    }
     let run = if used.is_empty() {
         RunMeta {
             label: "no models".into(),
@@ -82,6 +90,7 @@ pub fn combine(
     } else if used.len() == 1 {
         let mut run = sweeps[used[0]].run.clone();
         run.label = label_of(used[0]);
+        run.stopped_models = stopped;
         run
     } else {
         RunMeta {
@@ -106,6 +115,7 @@ pub fn combine(
             http_protocol: common(runs().map(|r| r.http_protocol.clone())),
             calibration: common(runs().map(|r| r.calibration.clone())),
             probed_unavailable: probed,
+            stopped_models: stopped,
         }
     };
     SweepFile {

@@ -31,6 +31,17 @@
 //!   dispatch → the end of the last attempt, back-off waits included. This is what a
 //!   user waited; it equals total latency when there was one attempt.
 //!
+//! * **Dispatch offset** (`dispatch_ms`) and **session** (`session`) — where a trace
+//!   sits in its run: the first attempt's dispatch relative to the start of the
+//!   session that made it. A *session* is one engine instance: the process (CLI) or
+//!   page load (browser) that ran part of the run. A fresh run is session 0; each
+//!   resume from a checkpoint is the next session, with its own origin. The driver's
+//!   clock is monotonic only within a process, and the pause between a kill and its
+//!   resume (a minute or a week) is not part of any measurement, so offsets of
+//!   different sessions are never compared: wall time, throughput and the browser's
+//!   connection staircase are computed per session and then combined (see
+//!   `engine::load`).
+//!
 //! Attempts ([`Attempt`]) are timed relative to the first attempt's dispatch.
 
 use crate::sweep::{Attempt, Timing};
@@ -39,7 +50,8 @@ use super::stream::CallRecord;
 
 /// The trace timing of a call: `last` is the record of the final attempt, `attempts`
 /// every attempt (relative to the first dispatch), `dispatch_ms` the first dispatch
-/// relative to the run start (own runs) or `None`.
+/// relative to the session start (own runs) or `None`. The session is 0 here; the
+/// engine sets it.
 pub fn trace_timing(dispatch_ms: Option<f64>, attempts: &[Attempt], last: &CallRecord) -> Timing {
     let with_retries = match (attempts.first(), attempts.last()) {
         (Some(first), Some(last_attempt)) => Some(last_attempt.ended_ms - first.started_ms),
@@ -47,6 +59,7 @@ pub fn trace_timing(dispatch_ms: Option<f64>, attempts: &[Attempt], last: &CallR
     };
     Timing {
         dispatch_ms,
+        session: 0,
         headers_ms: last.headers_ms,
         ttft_ms: last.ttft_ms,
         first_answer_ms: last.first_answer_ms,
@@ -94,6 +107,7 @@ mod tests {
             &r,
             Timing {
                 dispatch_ms: Some(5.0),
+                session: 0,
                 headers_ms: Some(100.0),
                 ttft_ms: Some(250.0),
                 first_answer_ms: Some(250.0),
@@ -112,6 +126,7 @@ mod tests {
             &r,
             Timing {
                 dispatch_ms: None,
+                session: 0,
                 headers_ms: Some(100.0),
                 ttft_ms: Some(250.0),
                 first_answer_ms: Some(250.0),
@@ -127,6 +142,7 @@ mod tests {
             &r,
             Timing {
                 dispatch_ms: None,
+                session: 0,
                 headers_ms: Some(100.0),
                 ttft_ms: None,
                 first_answer_ms: None,

@@ -240,6 +240,23 @@ mod tests {
     }
 
     #[test]
+    fn the_session_number_is_optional_and_written_only_when_not_zero() {
+        // A file of ours written before sessions were numbered: session 0.
+        let before = r#"{"schema": "sqlsweep.sweep", "version": 1,
+            "run": {"label": "x", "source": {"kind": "own"}},
+            "models": [{"model": "m", "platform": null, "pricing": null, "traces": [
+              {"qid": "q_001", "correct": true,
+               "timing": {"dispatch_ms": 5.0, "ttft_ms": 10.0, "latency_ms": 20.0}}]}]}"#;
+        let mut s = load(before.as_bytes(), "old.json").unwrap();
+        assert_eq!(s.models[0].traces[0].timing.session, 0);
+        assert!(!to_json(&s).contains("\"session\""));
+        s.models[0].traces[0].timing.session = 2;
+        let text = to_json(&s);
+        assert!(text.contains("\"session\": 2"), "{text}");
+        assert_eq!(load(text.as_bytes(), "new.json").unwrap(), s);
+    }
+
+    #[test]
     fn rejects_what_it_cannot_read() {
         check(V2, Ok(()));
         check(OLD, Ok(()));

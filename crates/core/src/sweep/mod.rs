@@ -154,6 +154,59 @@ pub struct RunMeta {
     /// Models that were probed and found unavailable (not run).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probed_unavailable: Vec<ProbedModel>,
+    /// Models the run stopped asking after consecutive fatal failures (own runs):
+    /// their remaining questions were skipped, not answered. Absent in older files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stopped_models: Vec<StoppedModel>,
+}
+
+/// A model the engine stopped dispatching to. Its skipped questions have no trace:
+/// they count in no figure (not as wrong answers, not in `n`), so the model's
+/// accuracy is over the questions it was actually asked — and this record says
+/// which were not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoppedModel {
+    pub model: String,
+    /// The class of the last failure (401/403, 404, other client error).
+    pub outcome: Outcome,
+    /// Consecutive fatal failures that stopped it (the run's limit).
+    pub failures: u32,
+    /// The last failure's error text (never a key).
+    pub error: Option<String>,
+    /// Calls not made (a load test asks a question several times).
+    pub skipped_calls: u32,
+    /// Question ids not asked (each once, in run order).
+    pub skipped: Vec<String>,
+}
+
+impl StoppedModel {
+    /// `stopped m1 after 3 consecutive failures (key refused (401/403)): HTTP 401 …;
+    /// skipped 22 calls (q_004, q_005, …), not counted as answers`.
+    pub fn message(&self) -> String {
+        let mut s = format!(
+            "stopped {} after {} consecutive failure{} ({})",
+            self.model,
+            self.failures,
+            if self.failures == 1 { "" } else { "s" },
+            self.outcome.label()
+        );
+        if let Some(e) = &self.error {
+            s.push_str(&format!(": {e}"));
+        }
+        let shown: Vec<&str> = self.skipped.iter().take(3).map(String::as_str).collect();
+        let more = if self.skipped.len() > shown.len() {
+            ", …"
+        } else {
+            ""
+        };
+        s.push_str(&format!(
+            "; skipped {} call{} ({}{more}), not counted as answers",
+            self.skipped_calls,
+            if self.skipped_calls == 1 { "" } else { "s" },
+            shown.join(", ")
+        ));
+        s
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -284,9 +337,16 @@ impl Trace {
 /// Per-trace timings in milliseconds. Definitions: `crate::live::timing`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Timing {
-    /// Dispatch time relative to the run start (own runs only).
+    /// First dispatch relative to the start of the trace's *session* (own runs only):
+    /// the engine's first poll in the process or page that ran it. Only times of the
+    /// same [`Timing::session`] share an origin; see `live::timing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dispatch_ms: Option<f64>,
+    /// Which session of the run made the trace: 0 for the first, one more for each
+    /// resume. Absent (0) in files written before resumes were numbered, and in
+    /// uninterrupted runs.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub session: u32,
     /// Dispatch → response headers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers_ms: Option<f64>,
@@ -301,6 +361,10 @@ pub struct Timing {
     /// Dispatch of the first attempt → end of the last, retries and back-off included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_with_retries_ms: Option<f64>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// One HTTP attempt.
