@@ -362,6 +362,28 @@ test('agent protocol: retries with back-off, pacing between calls, a refused key
   await context.close();
 });
 
+test('a model whose key is refused is stopped after the chosen number of calls; its other questions are skipped, not wrong', async () => {
+  const { context, page, problems } = await freshPage();
+  const ok = 'ttft-20';
+  await openRun(page, site.url, { base: fixture.base, models: `unauthorized,${ok}`, questions: 'q_001..q_006', stop: '2' }, { key: KEY });
+  assert.equal(await page.inputValue('[data-testid=stop-after]'), '2', 'the limit comes from the URL');
+  const refused = async () => (await fixture.journal()).filter((e) => e.model === 'unauthorized').length;
+  const before = await refused();
+  await page.click('[data-testid=start]');
+  assert.equal(await waitForEnd(page), 'finished');
+  const r = await results(page);
+  assert.deepEqual(r.summary.map((x) => [x.model, x.n]), [['unauthorized', 2], [ok, 6]], 'two refused calls, then no more');
+  const stopped = await page.$$eval('[data-testid=stopped-model]', (ps) => ps.map((p) => [p.dataset.model, p.textContent]));
+  assert.equal(stopped.length, 1);
+  assert.equal(stopped[0][0], 'unauthorized');
+  assert.match(stopped[0][1], /stopped unauthorized after 2 consecutive failures .*skipped 4 calls \(q_003, q_004, q_005, …\), not counted as answers/);
+  const sweep = JSON.parse((await download(page, '[data-testid=export-shown]')).text);
+  assert.deepEqual(sweep.run.stopped_models.map((m) => [m.model, m.failures, m.skipped]), [['unauthorized', 2, ['q_003', 'q_004', 'q_005', 'q_006']]]);
+  assert.equal(await refused(), before + 2, 'the provider saw two calls for the refused model');
+  assert.deepEqual(problems.filter((p) => !/status of 401/.test(p)), []);
+  await context.close();
+});
+
 test('the key never reached the console', () => {
   assert.ok(consoleLines.length >= 0);
   for (const line of consoleLines) assert.ok(!line.includes(KEY), `key in the console: ${line}`);

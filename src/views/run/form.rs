@@ -90,6 +90,8 @@ pub struct FormValues {
     pub calibration_base: String,
     pub calibration_ttft_ms: u64,
     pub calibration_calls: usize,
+    /// Stop asking a model after this many consecutive refused calls (0 = never).
+    pub stop_after_failures: u32,
 }
 
 impl Default for FormValues {
@@ -110,6 +112,7 @@ impl Default for FormValues {
             calibration_base: String::new(),
             calibration_ttft_ms: CALIBRATION_TTFT_MS,
             calibration_calls: CALIBRATION_CALLS,
+            stop_after_failures: RunForm::default().stop_after_failures,
         }
     }
 }
@@ -148,6 +151,7 @@ impl FormValues {
             calibration_base: q.get("cal").map_or(d.calibration_base, str::to_string),
             calibration_ttft_ms: num(q, "cal_ttft", d.calibration_ttft_ms),
             calibration_calls: num(q, "cal_calls", d.calibration_calls),
+            stop_after_failures: num(q, "stop", d.stop_after_failures),
         }
     }
 
@@ -156,7 +160,7 @@ impl FormValues {
         let d = FormValues::default();
         let pick = |differs: bool, v: String| differs.then_some(v);
         let models = parse_models(&self.models).join(",");
-        let entries: [(&str, Option<String>); 15] = [
+        let entries: [(&str, Option<String>); 16] = [
             ("models", pick(!models.is_empty(), models)),
             (
                 "questions",
@@ -238,6 +242,13 @@ impl FormValues {
                     self.calibration_calls.to_string(),
                 ),
             ),
+            (
+                "stop",
+                pick(
+                    self.stop_after_failures != d.stop_after_failures,
+                    self.stop_after_failures.to_string(),
+                ),
+            ),
         ];
         entries
             .into_iter()
@@ -276,7 +287,7 @@ impl FormValues {
             schedule,
             timeout_s,
             retries: RunForm::default().retries,
-            stop_after_failures: RunForm::default().stop_after_failures,
+            stop_after_failures: self.stop_after_failures,
             label: self.label.clone(),
             calibration: self.calibrate.then(|| CalibrationForm {
                 base_url: base.to_string(),
@@ -348,8 +359,15 @@ mod tests {
                 ..d()
             },
         );
+        check(
+            "stop=0",
+            FormValues {
+                stop_after_failures: 0,
+                ..d()
+            },
+        );
         // Unreadable numbers and unknown names keep the defaults.
-        check("c=lots&schedule=weekly&protocol=psychic&pace=-1", d());
+        check("c=lots&schedule=weekly&protocol=psychic&pace=-1&stop=-2", d());
         // Defaults are not written, other keys of the view are kept.
         let q = d().to_query(Query::parse("provider=custom"));
         assert_eq!(q.to_string(), "provider=custom");

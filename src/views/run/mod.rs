@@ -19,7 +19,7 @@ pub mod session;
 pub mod store;
 
 use leptos::prelude::*;
-use sqlsweep_core::engine::form::{parse_models, MAX_CONCURRENCY};
+use sqlsweep_core::engine::form::{parse_models, MAX_CONCURRENCY, MAX_STOP_AFTER_FAILURES};
 use sqlsweep_core::engine::load::BROWSER_CONNECTIONS_PER_HOST;
 
 use crate::data::use_sweep_library;
@@ -242,6 +242,15 @@ fn FormCard(session: RunSession) -> impl IntoView {
                     </label>
                 </Show>
             </div>
+            <div class="row">
+                <label class="field num">
+                    "Stop asking a model after "
+                    <input type="number" min="0" max=MAX_STOP_AFTER_FAILURES data-testid="stop-after"
+                        prop:value=move || form.get(|v| v.stop_after_failures.to_string())
+                        on:change=move |ev| form.set(|v| v.stop_after_failures = parsed(&event_target_value(&ev), v.stop_after_failures)) />
+                    " consecutive refused calls (401/403/404; 0 = never). Its remaining questions are skipped, not counted as wrong."
+                </label>
+            </div>
             <Show when=over_limit>
                 <p class="note warning" data-testid="over-limit">
                     {format!(
@@ -311,6 +320,11 @@ fn ResultsCard(session: RunSession) -> impl IntoView {
                         <a href=HashLocation::href(Route::Sweep) data-testid="to-sweep">"See it beside the published sweeps →"</a>
                     </div>
                     {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    {entry.sweep.run.stopped_models.iter().map(|m| view! {
+                        <p class="note warning" data-testid="stopped-model" data-model=m.model.clone()>
+                            {format!("Stopped early: {}", m.message())}
+                        </p>
+                    }).collect_view()}
                     {match harness {
                         Some(h) => view! { <RunResults sweep=(*entry.sweep).clone() harness=h /> }.into_any(),
                         None => view! { <RunResults sweep=(*entry.sweep).clone() /> }.into_any(),
