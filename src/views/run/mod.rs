@@ -248,8 +248,9 @@ fn FormCard(session: RunSession) -> impl IntoView {
                     <input type="number" min="0" max=MAX_STOP_AFTER_FAILURES data-testid="stop-after"
                         prop:value=move || form.get(|v| v.stop_after_failures.to_string())
                         on:change=move |ev| form.set(|v| v.stop_after_failures = parsed(&event_target_value(&ev), v.stop_after_failures)) />
-                    " consecutive refused calls (401/403/404; 0 = never). Its remaining questions are skipped, not counted as wrong."
+                    " refused calls in a row"
                 </label>
+                <span class="muted">"(401/403/404; 0 = never): its remaining questions are skipped, not counted as wrong."</span>
             </div>
             <Show when=over_limit>
                 <p class="note warning" data-testid="over-limit">
