@@ -2,9 +2,14 @@
 
 use std::fmt;
 
+use leptos::prelude::on_cleanup;
+use send_wrapper::SendWrapper;
+
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestInit, Response};
+
+use super::data_url;
 
 /// A data file could not be obtained or understood.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,4 +89,18 @@ pub async fn fetch_bytes(
         .await
         .map_err(|e| FetchError::new(file, format!("body could not be read ({})", js_text(&e))))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Fetches the data file `file` (from [`data_url`]) as bytes; the fetch is aborted
+/// when its owner is cleaned up (the page navigates away or the resource re-runs).
+pub async fn fetch_data_file(file: &str) -> Result<Vec<u8>, FetchError> {
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(|c| c.signal());
+    let controller = SendWrapper::new(controller);
+    on_cleanup(move || {
+        if let Some(c) = controller.take() {
+            c.abort();
+        }
+    });
+    fetch_bytes(&data_url(file), file, signal.as_ref()).await
 }

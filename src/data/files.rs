@@ -1,50 +1,131 @@
-//! The published files other than sweeps — the gold set, the agent run, the
-//! baseline run, the latency runs — each fetched on its own and parsed by its core
-//! loader, so one broken file shows its own error (naming the file) while the
-//! sections that do not need it still render.
+//! The published files other than sweeps — the gold set, the agent and baseline
+//! runs, the concurrency run, the sequential latency runs, the model metadata —
+//! fetched once per page and parsed by the core's loaders.
+//!
+//! Any view asks for a file by name with the loader to use; the first request
+//! starts the fetch, later ones (from any view, after navigating away and back)
+//! share the same result. Each file loads on its own, so one broken file shows its
+//! own error (naming the file) while the sections that do not need it still render.
 
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt::Display;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use sqlsweep_core::gold::GoldSet;
 
-use super::data_url;
-use super::fetch::{fetch_bytes, FetchError};
+use super::fetch::{fetch_data_file, FetchError};
 use super::published::GOLD_FILES;
+
+/// The concurrency benchmark (three models at c = 1, 5, 10).
+pub const CONCURRENCY_FILE: &str = "baseten_perf.json";
+/// Quantization and context length of the Baseten models.
+pub const MODELS_META_FILE: &str = "baseten_models_meta.json";
+/// The three paced sequential latency runs the original pooled.
+pub const SEQUENTIAL_FILES: [&str; 3] = [
+    "perf_compact_1.json",
+    "perf_compact_2.json",
+    "perf_compact_3.json",
+];
+/// A fourth sequential run, published beside the three but not pooled with them.
+pub const SEPARATE_SEQUENTIAL_FILE: &str = "perf_kimi.json";
 
 /// A loaded file, shared cheaply.
 pub type FileResult<T> = Result<Arc<T>, FetchError>;
+/// A loaded file, or why it could not be loaded; `None` while it loads.
+pub type FileState<T> = Option<FileResult<T>>;
 
-/// Fetches `file` (aborted when its owner is cleaned up) and returns its bytes.
-async fn fetch_file(file: &'static str) -> Result<Vec<u8>, FetchError> {
-    let controller = web_sys::AbortController::new().ok();
-    let signal = controller.as_ref().map(|c| c.signal());
-    let controller = SendWrapper::new(controller);
-    on_cleanup(move || {
-        if let Some(c) = controller.take() {
-            c.abort();
-        }
-    });
-    fetch_bytes(&data_url(file), file, signal.as_ref()).await
+type Erased = Result<Arc<dyn Any + Send + Sync>, FetchError>;
+
+/// The page-wide cache of published files.
+#[derive(Clone)]
+pub struct PublishedFiles {
+    /// The app's owner: resources live as long as the page, not as the view that
+    /// asked first.
+    owner: Owner,
+    loads: StoredValue<HashMap<&'static str, LocalResource<Erased>>, LocalStorage>,
 }
 
-/// Starts loading `file` and parsing it with `parse` (a core loader whose error
-/// already names the file; it is kept as the problem text).
-pub fn load_file<T, E>(
+/// Provides the cache (call once, in the app shell).
+pub fn provide_published_files() -> PublishedFiles {
+    let files = PublishedFiles {
+        owner: Owner::current().unwrap_or_default(),
+        loads: StoredValue::new_local(HashMap::new()),
+    };
+    provide_context(files.clone());
+    files
+}
+
+fn use_published_files() -> PublishedFiles {
+    use_context::<PublishedFiles>().unwrap_or_else(provide_published_files)
+}
+
+/// The file `file`, parsed by `parse` (a core loader such as
+/// `ConcurrencyFile::from_json`, whose error already names the file; the rest of
+/// it is kept as the problem text). Reactive: `None` until it has loaded or failed.
+///
+/// Each file must always be requested with the same loader; a mismatch is
+/// reported as an error naming the file rather than a panic.
+pub fn use_published_file<T, E>(
     file: &'static str,
     parse: fn(&[u8], &str) -> Result<T, E>,
-) -> LocalResource<FileResult<T>>
+) -> Signal<FileState<T>>
 where
-    T: 'static,
-    E: std::fmt::Display + 'static,
+    T: Send + Sync + 'static,
+    E: Display + 'static,
 {
-    LocalResource::new(move || async move {
-        let bytes = fetch_file(file).await?;
-        parse(&bytes, file)
-            .map(Arc::new)
-            .map_err(|e| FetchError::new(file, strip_file_prefix(&e.to_string(), file)))
+    let files = use_published_files();
+    let existing = files.loads.with_value(|m| m.get(file).copied());
+    let resource = existing.unwrap_or_else(|| {
+        let r = files.owner.with(|| {
+            LocalResource::new(move || async move {
+                let bytes = fetch_data_file(file).await?;
+                parse(&bytes, file)
+                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+                    .map_err(|e| parse_error(file, &e))
+            })
+        });
+        files.loads.update_value(|m| {
+            m.insert(file, r);
+        });
+        r
+    });
+    Signal::derive(move || {
+        resource.get().map(|loaded| {
+            loaded.and_then(|any| {
+                any.downcast::<T>().map_err(|_| {
+                    FetchError::new(file, "requested with two different loaders (a bug)")
+                })
+            })
+        })
     })
+}
+
+/// The gold set: both published question files, dev then synthetic, merged.
+/// The first file that failed (in that order) is the error.
+pub fn use_gold() -> Signal<FileState<GoldSet>> {
+    let files = GOLD_FILES.map(|file| use_published_file(file, GoldSet::from_json));
+    let merged = Memo::new(move |_| {
+        let mut sets = Vec::new();
+        for file in &files {
+            match file.get()? {
+                Ok(set) => sets.push((*set).clone()),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        Some(
+            GoldSet::merge(sets)
+                .map(Arc::new)
+                .map_err(|e| parse_error(&e.file.clone(), &e)),
+        )
+    });
+    merged.into()
+}
+
+/// A core loader's error as a [`FetchError`] for `file`.
+fn parse_error(file: &str, e: &impl Display) -> FetchError {
+    FetchError::new(file, strip_file_prefix(&e.to_string(), file))
 }
 
 /// Core errors start with the file name ("agent_eval.json: at $…"); a
@@ -56,22 +137,6 @@ fn strip_file_prefix(text: &str, file: &str) -> String {
         }
     }
     text.to_string()
-}
-
-/// The gold set: both published question files, dev then synthetic.
-pub fn load_gold() -> LocalResource<FileResult<GoldSet>> {
-    LocalResource::new(|| async {
-        let mut sets = Vec::new();
-        for file in GOLD_FILES {
-            let bytes = fetch_file(file).await?;
-            let set = GoldSet::from_json(&bytes, file)
-                .map_err(|e| FetchError::new(file, strip_file_prefix(&e.to_string(), file)))?;
-            sets.push(set);
-        }
-        GoldSet::merge(sets)
-            .map(Arc::new)
-            .map_err(|e| FetchError::new(&e.file, strip_file_prefix(&e.to_string(), &e.file)))
-    })
 }
 
 #[cfg(test)]

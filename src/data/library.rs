@@ -3,8 +3,10 @@
 //! an import or a finished run joins every view at once, labelled with its source.
 //!
 //! Views never read the published files directly: they read [`SweepLibrary::sweeps`]
-//! (or the derived [`SweepLibrary::records`]), and a broken import can never remove
-//! what is already loaded: it is parsed first and only added when it parsed.
+//! or, once the published files have loaded, [`use_loaded`] (the sweeps with the
+//! core's normalised records, recomputed only when the library changes). A broken
+//! import can never remove what is already loaded: it is parsed first and only
+//! added when it parsed.
 
 use std::sync::Arc;
 
@@ -23,6 +25,34 @@ pub struct LibraryEntry {
     /// File name it came from (or the run's label for own runs).
     pub file: String,
     pub sweep: Arc<SweepFile>,
+}
+
+/// The library's sweeps and their records, shared cheaply between closures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    /// In library order (published files first, then imports and own runs).
+    pub entries: Arc<Vec<LibraryEntry>>,
+    /// The sweeps of `entries`, in the same order (`Record::sweep_index` indexes it).
+    pub sweeps: Arc<Vec<SweepFile>>,
+    pub records: Arc<Vec<Record>>,
+}
+
+impl Loaded {
+    /// The sweeps of `entries` and the records computed from them.
+    pub fn from_entries(entries: Vec<LibraryEntry>) -> Loaded {
+        let sweeps: Vec<SweepFile> = entries.iter().map(|e| (*e.sweep).clone()).collect();
+        let recs = records(&sweeps);
+        Loaded {
+            entries: Arc::new(entries),
+            sweeps: Arc::new(sweeps),
+            records: Arc::new(recs),
+        }
+    }
+
+    /// The library entry a record comes from.
+    pub fn entry_of(&self, record: &Record) -> Option<&LibraryEntry> {
+        self.entries.get(record.sweep_index)
+    }
 }
 
 /// The library handle (cheap to copy into closures).
@@ -77,9 +107,10 @@ impl SweepLibrary {
             .collect()
     }
 
-    /// The normalised per-model records every analytical view starts from.
-    pub fn records(&self) -> Vec<Record> {
-        records(&self.sweeps())
+    /// Every loaded sweep with its records; `None` while a published file is still
+    /// loading.
+    pub fn loaded(&self) -> Option<Loaded> {
+        (!self.loading()).then(|| Loaded::from_entries(self.entries()))
     }
 
     /// Parses `bytes` as a sweep (our schema or a published format) and adds it,
@@ -161,4 +192,23 @@ pub fn provide_sweep_library() -> SweepLibrary {
 /// The library provided by the app shell.
 pub fn use_sweep_library() -> SweepLibrary {
     use_context::<SweepLibrary>().unwrap_or_else(provide_sweep_library)
+}
+
+/// The library as the analytical views follow it.
+#[derive(Clone, Copy)]
+pub struct LoadedData {
+    /// `None` while a published file is still loading.
+    pub loaded: Memo<Option<Loaded>>,
+    /// Errors of published files that failed to load (each names its file).
+    pub errors: Memo<Vec<FetchError>>,
+}
+
+/// Follows the sweep library: the records are recomputed only when its entries
+/// change (a file finishes loading, an import, an own run).
+pub fn use_loaded() -> LoadedData {
+    let library = use_sweep_library();
+    let entries = Memo::new(move |_| (!library.loading()).then(|| library.entries()));
+    let loaded = Memo::new(move |_| entries.get().map(Loaded::from_entries));
+    let errors = Memo::new(move |_| library.errors());
+    LoadedData { loaded, errors }
 }

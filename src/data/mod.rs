@@ -5,13 +5,17 @@
 pub mod fetch;
 pub mod files;
 pub mod library;
-pub mod page_files;
 pub mod published;
 
 pub use fetch::FetchError;
-pub use files::{load_file, load_gold, FileResult};
-pub use library::{provide_sweep_library, use_sweep_library, LibraryEntry, SweepLibrary};
-pub use page_files::{provide_published_files, use_published_file, FileState};
+pub use files::{
+    provide_published_files, use_gold, use_published_file, FileResult, FileState, CONCURRENCY_FILE,
+    MODELS_META_FILE, SEPARATE_SEQUENTIAL_FILE, SEQUENTIAL_FILES,
+};
+pub use library::{
+    provide_sweep_library, use_loaded, use_sweep_library, LibraryEntry, Loaded, LoadedData,
+    SweepLibrary,
+};
 pub use published::{provide_published_sweeps, use_published_sweeps, PublishedSweeps, SweepSlot};
 
 /// URL of a data file, relative to the page (works under any static-host path).

@@ -5,11 +5,9 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use sqlsweep_core::sweep::SweepFile;
 
-use super::data_url;
-use super::fetch::{fetch_bytes, FetchError};
+use super::fetch::{fetch_data_file, FetchError};
 
 /// The published sweep files, in load order (Baseten first, as the original, so ties
 /// between models keep that order).
@@ -49,18 +47,10 @@ impl PublishedSweeps {
     }
 }
 
-/// Fetches and parses one sweep file. An in-flight fetch is aborted when its owner
-/// is cleaned up (the page navigates away or the resource re-runs).
+/// Fetches and parses one sweep file (the fetch is aborted when its owner is
+/// cleaned up).
 async fn load_sweep(file: &'static str) -> Loaded {
-    let controller = web_sys::AbortController::new().ok();
-    let signal = controller.as_ref().map(|c| c.signal());
-    let controller = SendWrapper::new(controller);
-    on_cleanup(move || {
-        if let Some(c) = controller.take() {
-            c.abort();
-        }
-    });
-    let bytes = fetch_bytes(&data_url(file), file, signal.as_ref()).await?;
+    let bytes = fetch_data_file(file).await?;
     parse_sweep(&bytes, file).map(Arc::new)
 }
 

@@ -17,6 +17,7 @@ use sqlsweep_core::analysis::cost::{build_vs_buy, cost_matrix, own_runs_profile}
 use sqlsweep_core::analysis::format;
 use sqlsweep_core::analysis::records::{records, PlatformFilter};
 
+use crate::components::load_errors::LoadErrors;
 use crate::data::use_sweep_library;
 use crate::router::use_hash_location;
 use crate::views::assumptions::{use_view_assumptions, AssumptionsPanel};
@@ -148,13 +149,7 @@ pub fn CostView() -> impl IntoView {
                 "your own GPUs, or use a managed inference platform. Costs are measured tokens per query × "
                 "per-token rates; everything that is not measured is an assumption you can change below."
             </p>
-            {move || {
-                library
-                    .errors()
-                    .into_iter()
-                    .map(|e| view! { <p class="error" role="alert" data-testid="load-error">"Could not load " {e.to_string()}</p> })
-                    .collect_view()
-            }}
+            <LoadErrors errors=Signal::derive(move || library.errors()) />
             <div class="volume-control">
                 <label for="volume-slider">"Queries per day"</label>
                 <input

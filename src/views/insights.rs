@@ -12,8 +12,8 @@ use sqlsweep_core::analysis::insights::insights;
 use sqlsweep_core::analysis::records::records;
 use sqlsweep_core::published::models_meta::ModelsMeta;
 
-use crate::data::page_files::{use_published_file, MODELS_META_FILE};
-use crate::data::use_sweep_library;
+use crate::components::load_errors::LoadErrors;
+use crate::data::{use_published_file, use_sweep_library, MODELS_META_FILE};
 use crate::views::assumptions::{use_view_assumptions, AssumptionsPanel};
 use crate::views::figures::interval_statement;
 use cards::InsightCards;
@@ -59,14 +59,8 @@ pub fn InsightsView() -> impl IntoView {
                 "when the data has something to say; every figure is recomputed from the per-question traces or rests "
                 "on an assumption you can change at the bottom of the page."
             </p>
-            {move || {
-                library
-                    .errors()
-                    .into_iter()
-                    .map(|e| view! { <p class="error" role="alert" data-testid="load-error">"Could not load " {e.to_string()}</p> })
-                    .collect_view()
-            }}
-            {move || meta_error().map(|e| view! { <p class="error" role="alert" data-testid="load-error">"Could not load " {e.to_string()}</p> })}
+            <LoadErrors errors=Signal::derive(move || library.errors()) />
+            <LoadErrors errors=Signal::derive(move || meta_error().into_iter().collect()) />
             <InsightCards insights=found records=recs loading=loading />
             <p class="note" data-testid="interval-note">
                 {move || sweeps.with(|s| recs.with(|r| interval_statement(r, s)))}

@@ -15,10 +15,10 @@ use sqlsweep_core::analysis::latency::{load_report, sequential_report, P99_MIN_S
 use sqlsweep_core::published::concurrency::ConcurrencyFile;
 use sqlsweep_core::published::sequential::SequentialFile;
 
-use crate::data::page_files::{
+use crate::components::load_errors::LoadErrors;
+use crate::data::{
     use_published_file, CONCURRENCY_FILE, SEPARATE_SEQUENTIAL_FILE, SEQUENTIAL_FILES,
 };
-use crate::data::FetchError;
 use crate::views::assumptions::{use_view_assumptions, AssumptionsPanel};
 use load::LoadSection;
 use sequential::SequentialSection;
@@ -29,14 +29,6 @@ pub fn bar_percent(value_ms: f64, scale_ms: Option<f64>) -> f64 {
         Some(s) if s > 0.0 && value_ms.is_finite() => (value_ms / s * 100.0).clamp(0.0, 100.0),
         _ => 0.0,
     }
-}
-
-/// "Could not load <file>: <problem>" for each failed file.
-fn errors_view(errors: Vec<FetchError>) -> impl IntoView {
-    errors
-        .into_iter()
-        .map(|e| view! { <p class="error" role="alert" data-testid="load-error">"Could not load " {e.to_string()}</p> })
-        .collect_view()
 }
 
 #[component]
@@ -94,9 +86,9 @@ pub fn LatencyView() -> impl IntoView {
                 "(rate limits, server errors) are counted separately: the time a call spends backing off before it "
                 "gives up says nothing about how fast the model is."
             </p>
-            {move || load.get().and_then(|r| r.err()).map(|e| errors_view(vec![e]))}
-            {move || seq.get().map(|(_, errors)| errors_view(errors))}
-            {move || separate_report.get().and_then(|r| r.err()).map(|e| errors_view(vec![e]))}
+            <LoadErrors errors=Signal::derive(move || load.get().and_then(|r| r.err()).into_iter().collect()) />
+            <LoadErrors errors=Signal::derive(move || seq.get().map(|(_, errors)| errors).unwrap_or_default()) />
+            <LoadErrors errors=Signal::derive(move || separate_report.get().and_then(|r| r.err()).into_iter().collect()) />
             <LoadSection report=load />
             <SequentialSection report=seq separate=separate_report files=SEQUENTIAL_FILES.len() />
             <section class="method" aria-labelledby="latency-method">

@@ -8,7 +8,6 @@ pub mod figures;
 pub mod insights;
 pub mod latency;
 pub mod live;
-pub mod loaded;
 pub mod not_found;
 pub mod overview;
 pub mod platforms;

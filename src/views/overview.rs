@@ -10,9 +10,10 @@ use sqlsweep_core::analysis::format::{fraction, pct, pct_interval, tokens, usd_p
 use sqlsweep_core::analysis::overview::{overview, pipeline_evidence, Overview};
 use sqlsweep_core::analysis::records::Record;
 
+use crate::components::load_errors::LoadErrors;
+use crate::data::{use_loaded, Loaded};
 use crate::router::{use_hash_location, HashLocation, Route};
 use crate::views::assumptions::from_query as assumptions_from_query;
-use crate::views::loaded::{use_loaded, LoadErrors, Loaded};
 use architecture::Architecture;
 use steps::Step;
 

@@ -13,9 +13,10 @@ use sqlsweep_core::analysis::platforms::{
 use sqlsweep_core::analysis::records::{platform_slug, sweep_label, Record};
 use sqlsweep_core::sweep::Platform;
 
+use crate::components::load_errors::LoadErrors;
+use crate::data::{use_loaded, Loaded};
 use crate::router::use_hash_location;
 use crate::views::assumptions::from_query as assumptions_from_query;
-use crate::views::loaded::{use_loaded, LoadErrors, Loaded};
 
 /// The URL key and value of the honest variant.
 const FATAL_KEY: &str = "fatal";

@@ -11,7 +11,7 @@ use sqlsweep_core::analysis::assumptions::Assumptions;
 use sqlsweep_core::analysis::format::ms;
 use sqlsweep_core::analysis::latency::{load_report, sequential_report};
 use sqlsweep_core::analysis::limitations::{limitations, Limitation};
-use sqlsweep_core::analysis::records::{records, Record};
+use sqlsweep_core::analysis::records::Record;
 use sqlsweep_core::analysis::roadmap::{kind_label, limitations_table};
 use sqlsweep_core::exchange::json::view_json;
 use sqlsweep_core::published::concurrency::ConcurrencyFile;
@@ -19,17 +19,11 @@ use sqlsweep_core::published::sequential::SequentialFile;
 
 use crate::components::data_table::DataTable;
 use crate::components::export::ExportJson;
-use crate::data::{load_file, use_sweep_library, FetchError};
+use crate::components::load_errors::LoadErrors;
+use crate::data::{
+    use_published_file, use_sweep_library, FetchError, CONCURRENCY_FILE, SEQUENTIAL_FILES,
+};
 use crate::router::use_hash_location;
-
-/// The concurrency run.
-pub const LOAD_FILE: &str = "baseten_perf.json";
-/// The sequential latency runs the original pooled.
-pub const SEQUENTIAL_FILES: [&str; 3] = [
-    "perf_compact_1.json",
-    "perf_compact_2.json",
-    "perf_compact_3.json",
-];
 
 /// The phases, in our words. None states a figure: what they cost or save is
 /// for the other views to compute.
@@ -76,8 +70,8 @@ struct RoadmapData {
 pub fn RoadmapView() -> impl IntoView {
     let router = use_hash_location();
     let library = use_sweep_library();
-    let load = load_file(LOAD_FILE, ConcurrencyFile::from_json);
-    let sequential = SEQUENTIAL_FILES.map(|f| load_file(f, SequentialFile::from_json));
+    let load = use_published_file(CONCURRENCY_FILE, ConcurrencyFile::from_json);
+    let sequential = SEQUENTIAL_FILES.map(|f| use_published_file(f, SequentialFile::from_json));
 
     let assumptions = Memo::new(move |_| {
         let q = router.location.get().query;
@@ -95,12 +89,8 @@ pub fn RoadmapView() -> impl IntoView {
         let load = load.get()?;
         let seq: Option<Vec<_>> = sequential.iter().map(|s| s.get()).collect();
         let seq = seq?;
-        if library.loading() {
-            return None;
-        }
+        let loaded = library.loaded()?;
         let (a, _) = assumptions.get();
-        let sweeps = library.sweeps();
-        let recs = records(&sweeps);
         let load_rep = load.ok().map(|f| load_report(&f, &a));
         let files: Vec<(String, Arc<SequentialFile>)> = SEQUENTIAL_FILES
             .iter()
@@ -111,8 +101,13 @@ pub fn RoadmapView() -> impl IntoView {
             files.iter().map(|(n, f)| (n.clone(), f.as_ref())).collect();
         let seq_rep = (!runs.is_empty()).then(|| sequential_report(&runs, &a));
         Some(RoadmapData {
-            limitations: limitations(&recs, &sweeps, load_rep.as_ref(), seq_rep.as_ref()),
-            records: recs,
+            limitations: limitations(
+                &loaded.records,
+                &loaded.sweeps,
+                load_rep.as_ref(),
+                seq_rep.as_ref(),
+            ),
+            records: Arc::unwrap_or_clone(loaded.records),
         })
     });
 
@@ -172,7 +167,7 @@ pub fn RoadmapView() -> impl IntoView {
                 "Where this proof of concept goes next, and what the data behind every other view can and cannot tell you."
             </p>
             {problems}
-            {move || errors.get().into_iter().map(|e| view! { <p class="error" role="alert" data-testid="load-error">"Could not load " {e.to_string()}</p> }).collect_view()}
+            <LoadErrors errors=errors />
             <section aria-labelledby="phases-h">
                 <h2 id="phases-h">"Roadmap"</h2>
                 <ol class="phases">
@@ -198,7 +193,7 @@ pub fn RoadmapView() -> impl IntoView {
                 <h2 id="limits-h">"Limitations found in the data"</h2>
                 <p class="note">
                     "Generated from the loaded sweeps (imports and your own runs included), the concurrency run ("
-                    {LOAD_FILE} ") and the sequential latency runs; they change when the data does."
+                    {CONCURRENCY_FILE} ") and the sequential latency runs; they change when the data does."
                 </p>
                 <ul class="limitations" data-testid="limitations">{list}</ul>
                 <details class="results">

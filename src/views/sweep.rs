@@ -22,9 +22,10 @@ use sqlsweep_core::analysis::records::{PlatformFilter, Record};
 use sqlsweep_core::sweep::{Source, SweepFile};
 
 use crate::components::export::{ExportCsv, ExportJson};
+use crate::components::load_errors::LoadErrors;
+use crate::data::use_loaded;
 use crate::router::use_hash_location;
 use crate::sql_worker::use_sql_worker;
-use crate::views::loaded::{use_loaded, LoadErrors};
 use chart::CostAccuracyChart;
 use compare::{PairedComparison, Pick};
 use matrix::SweepMatrix;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
 import { assertStableWhileLoading } from './loading_layout.mjs';
-import { lowerNearestRank, ms, pct, pctInterval, quantile, readData } from './expected_figures.mjs';
+import { lowerNearestRank, ms, pct, pctInterval, quantile, readJson } from './expected_figures.mjs';
 
 let dist, server, browser;
 const LOAD = { timeout: 120_000 };
@@ -34,7 +34,7 @@ async function open(url) {
 /** Per model (file order), per concurrency: what the view must show. */
 function expectedLoad() {
   const byModel = new Map();
-  for (const run of readData(dist, 'baseten_perf.json').runs) {
+  for (const run of readJson(dist, 'baseten_perf.json').runs) {
     if (!byModel.has(run.model)) byModel.set(run.model, []);
     byModel.get(run.model).push(run);
   }
@@ -97,7 +97,7 @@ test('#/latency shows every model under load with failures apart from latency', 
 
 test('#/latency pools the sequential runs against the target, failed calls left out', async () => {
   const { page, problems } = await open(`${server.url}#/latency`);
-  const rows = SEQUENTIAL.flatMap((f) => readData(dist, f).reports[0].rows);
+  const rows = SEQUENTIAL.flatMap((f) => readJson(dist, f).reports[0].rows);
   const ok = rows.filter((r) => !r.error).map((r) => r.latency_ms);
   const all = rows.map((r) => r.latency_ms);
   assert.equal(await page.locator('[data-testid=seq-p50]').textContent(), ms(quantile(ok, 0.5)));
@@ -114,10 +114,10 @@ test('#/latency pools the sequential runs against the target, failed calls left 
   const runs = await page.$$eval('.sequential > .table-wrap tr[data-run]', (trs) => trs.map((tr) => tr.dataset.run));
   assert.deepEqual(runs, SEQUENTIAL);
   for (const f of SEQUENTIAL) {
-    const okRun = readData(dist, f).reports[0].rows.filter((r) => !r.error).map((r) => r.latency_ms);
+    const okRun = readJson(dist, f).reports[0].rows.filter((r) => !r.error).map((r) => r.latency_ms);
     assert.equal(await page.locator(`tr[data-run="${f}"] [data-testid=run-p50]`).textContent(), ms(quantile(okRun, 0.5)), f);
   }
-  const kimi = readData(dist, 'perf_kimi.json').reports[0].rows.filter((r) => !r.error).map((r) => r.latency_ms);
+  const kimi = readJson(dist, 'perf_kimi.json').reports[0].rows.filter((r) => !r.error).map((r) => r.latency_ms);
   assert.equal(await page.locator('[data-testid=separate-run] tr[data-run="perf_kimi.json"] [data-testid=run-p50]').textContent(), ms(quantile(kimi, 0.5)));
   assert.deepEqual(problems, []);
   await page.close();
@@ -125,7 +125,7 @@ test('#/latency pools the sequential runs against the target, failed calls left 
 
 test('the latency target is an assumption: edited, carried in the URL, restored on reload', async () => {
   const { page } = await open(`${server.url}#/latency`);
-  const rows = SEQUENTIAL.flatMap((f) => readData(dist, f).reports[0].rows);
+  const rows = SEQUENTIAL.flatMap((f) => readJson(dist, f).reports[0].rows);
   const ok = rows.filter((r) => !r.error).map((r) => r.latency_ms);
   await page.locator('#assumption-target_ms').fill('7000');
   await page.waitForFunction(() => location.hash.includes('target_ms=7000'));
@@ -150,7 +150,7 @@ test('#/latency names a corrupt or missing file and shows what did load', async 
   assert.ok(errors.some((e) => /perf_compact_2\.json: HTTP 404/.test(e)), errors.join('\n'));
   assert.equal(await page.locator('.model-load[data-model]').count(), 0);
   // The two runs that loaded are pooled on their own.
-  const rows = ['perf_compact_1.json', 'perf_compact_3.json'].flatMap((f) => readData(dist, f).reports[0].rows);
+  const rows = ['perf_compact_1.json', 'perf_compact_3.json'].flatMap((f) => readJson(dist, f).reports[0].rows);
   assert.match(await page.locator('[data-testid=failed-note]').textContent(), new RegExp(`${rows.length} calls across 2 runs`));
   await page.close();
   await broken.close();

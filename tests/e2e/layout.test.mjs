@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
-import { trackLayoutShift, layoutShift } from './data.mjs';
+import { trackLayoutShift, layoutShift } from './page_helpers.mjs';
 
 /** "Good" cumulative layout shift, as Core Web Vitals define it. */
 const CLS_GOOD = 0.1;

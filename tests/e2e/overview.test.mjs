@@ -1,10 +1,10 @@
 // End to end: #/ (the overview) on the built site in headless Chromium. Expected
-// figures come from the raw data files (published.mjs), not from the Rust code.
+// figures come from the raw data files (expected_figures.mjs), not from the Rust code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
-import { publishedModels, probedUnavailable, pct, usd6 } from './published.mjs';
+import { publishedModels, probedUnavailable, pct, usdPerQuery } from './expected_figures.mjs';
 
 let dist, server, browser;
 
@@ -48,10 +48,10 @@ test('#/ is the home view: counts and the four tiles, computed from the data', a
   assert.equal(await text(page, '[data-testid=tile-best-accuracy] .value'), pct(best.accuracy));
   assert.match(await text(page, '[data-testid=tile-best-accuracy]'), new RegExp(`${best.label} · ${best.platform} · ${best.correct}/${best.n}`));
   assert.match(await text(page, '[data-testid=best-interval]'), /95 % interval: 96% \(80–99%\)/);
-  assert.equal(await text(page, '[data-testid=tile-cheapest] .value'), usd6(cheapest.cpq));
+  assert.equal(await text(page, '[data-testid=tile-cheapest] .value'), usdPerQuery(cheapest.cpq));
   assert.match(await text(page, '[data-testid=tile-cheapest]'), new RegExp(cheapest.label));
   assert.match(await text(page, '[data-testid=tile-savings] .value'), new RegExp(`^${pct(1 - cheapest.cpq / gpt)}\\s*est\\.$`));
-  assert.match(await text(page, '[data-testid=tile-savings]'), new RegExp(`would cost ${usd6(gpt).replace('$', '\\$')}`));
+  assert.match(await text(page, '[data-testid=tile-savings]'), new RegExp(`would cost ${usdPerQuery(gpt).replace('$', '\\$')}`));
   assert.equal(await text(page, '[data-testid=tile-models] .value'), String(models.length));
   assert.match(await text(page, '[data-testid=interval-note]'), /only 25 questions per model the intervals are wide/);
   assert.deepEqual(problems, []);

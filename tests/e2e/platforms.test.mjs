@@ -1,11 +1,11 @@
 // End to end: #/platforms on the built site in headless Chromium. The card figures
-// are recomputed here from the raw data files (published.mjs) with the spec's
+// are recomputed here from the raw data files (expected_figures.mjs) with the spec's
 // rules, not read from the Rust code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
-import { publishedModels, probedUnavailable, median, pct, usd6, thousands } from './published.mjs';
+import { publishedModels, probedUnavailable, median, pct, usdPerQuery, thousands } from './expected_figures.mjs';
 
 let dist, server, browser;
 
@@ -34,7 +34,7 @@ function card(models) {
     median: pct(median(models.map((m) => m.accuracy))),
     latency: `${thousands(median(models.map((m) => m.latencyP50).filter((x) => x > 0)))} ms`,
     ttft: `${thousands(median(models.map((m) => m.ttftP50).filter((x) => x !== null)))} ms`,
-    cheapest: usd6(Math.min(...priced.map((m) => m.cpq))),
+    cheapest: usdPerQuery(Math.min(...priced.map((m) => m.cpq))),
     bestLabel: best.label,
   };
 }

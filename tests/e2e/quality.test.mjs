@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
-import { agentRun, baselineRun, goldQuestions, pairedCounts, publishedModels, parseCsv, download } from './data.mjs';
+import { agentRun, baselineRun, goldQuestions, pairedCounts, publishedModels } from './expected_figures.mjs';
+import { parseCsv, download } from './page_helpers.mjs';
 
 let dist, server, browser;
 

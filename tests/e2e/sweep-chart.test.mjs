@@ -1,11 +1,11 @@
 // End to end: the cost-vs-accuracy chart and the paired test on #/sweep, in
 // headless Chromium against the built site. Expected figures come from the raw
-// data files (published.mjs).
+// data files (expected_figures.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
 import { launch, openPage, distDir } from './browser.mjs';
-import { publishedModels } from './published.mjs';
+import { publishedModels } from './expected_figures.mjs';
 
 let dist, server, browser;
 

@@ -10,6 +10,7 @@ use sqlsweep_core::analysis::frontier::Exclusion;
 use sqlsweep_core::analysis::insights::clean_error;
 use sqlsweep_core::analysis::records::Record;
 
+use crate::components::table_head::{Column, TableHead};
 use crate::views::figures::{
     accuracy_count, accuracy_text, basis_reason, estimate_badge, model_cell, platform_chip,
 };
@@ -17,6 +18,19 @@ use crate::views::figures::{
 /// Rows reserved while the sweeps load (layout only: the published data prices this many).
 const SKELETON_ROWS: usize = 12;
 const COLUMNS: usize = 9;
+
+/// The matrix's columns (one row per priced model).
+const MATRIX_COLUMNS: &[Column] = &[
+    Column::classed("Model", "col-model"),
+    Column::text("Platform"),
+    Column::num("Accuracy (95 % CI)"),
+    Column::num("$ / query"),
+    Column::num("$ / day"),
+    Column::num("$ / month"),
+    Column::num("$ / year"),
+    Column::num("vs GPT-5.4"),
+    Column::num("$ per correct answer").titled("$ per query ÷ accuracy"),
+];
 
 #[component]
 pub fn CostMatrixTable(
@@ -125,19 +139,7 @@ pub fn CostMatrixTable(
         <div class="table-wrap" tabindex="0" role="region" aria-label="Cost matrix (scrolls sideways)">
             <table class="cost-matrix" data-testid="cost-matrix" aria-busy=move || loading.get().to_string()>
                 <caption class="visually-hidden">"Cost of every priced model at the chosen daily volume, cheapest first"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col" class="col-model">"Model"</th>
-                        <th scope="col">"Platform"</th>
-                        <th scope="col" class="num">"Accuracy (95 % CI)"</th>
-                        <th scope="col" class="num">"$ / query"</th>
-                        <th scope="col" class="num">"$ / day"</th>
-                        <th scope="col" class="num">"$ / month"</th>
-                        <th scope="col" class="num">"$ / year"</th>
-                        <th scope="col" class="num">"vs GPT-5.4"</th>
-                        <th scope="col" class="num" title="$ per query ÷ accuracy">"$ per correct answer"</th>
-                    </tr>
-                </thead>
+                <TableHead columns=MATRIX_COLUMNS />
                 <tbody>{body}</tbody>
             </table>
         </div>

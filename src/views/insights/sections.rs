@@ -12,6 +12,7 @@ use sqlsweep_core::analysis::limitations::LimitationKind;
 use sqlsweep_core::analysis::records::Record;
 use sqlsweep_core::sweep::SweepFile;
 
+use crate::components::table_head::{Column, TableHead};
 use crate::views::figures::{accuracy_text, estimate_badge, limitation_texts};
 
 /// Two cards' worth of space while data loads.
@@ -216,6 +217,15 @@ pub fn ServerlessSection(
     }
 }
 
+/// The quantization table's columns (one row per model).
+const QUANT_COLUMNS: &[Column] = &[
+    Column::text("Model"),
+    Column::text("Weights"),
+    Column::num("Context (tokens)"),
+    Column::num("Accuracy (95 % CI)"),
+    Column::num("TTFT p50"),
+];
+
 #[component]
 pub fn QuantizationSection(
     insights: Memo<Insights>,
@@ -322,15 +332,7 @@ pub fn QuantizationSection(
                 </div>
                 <div class="table-wrap" tabindex="0" role="region" aria-label="Quantization of each model (scrolls sideways)">
                     <table class="quant-table" data-testid="quant-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Model"</th>
-                                <th scope="col">"Weights"</th>
-                                <th scope="col" class="num">"Context (tokens)"</th>
-                                <th scope="col" class="num">"Accuracy (95 % CI)"</th>
-                                <th scope="col" class="num">"TTFT p50"</th>
-                            </tr>
-                        </thead>
+                        <TableHead columns=QUANT_COLUMNS />
                         <tbody>{rows}</tbody>
                     </table>
                 </div>

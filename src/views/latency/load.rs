@@ -13,6 +13,7 @@ use sqlsweep_core::analysis::latency::{
 };
 
 use super::bar_percent;
+use crate::components::table_head::{Column, TableHead};
 use crate::data::FetchError;
 use crate::views::figures::accuracy_text;
 
@@ -177,23 +178,24 @@ fn ModelBlock(model: ModelLoad, target_ms: f64) -> impl IntoView {
             {change}
             <div class="table-wrap" tabindex="0" role="region" aria-label=format!("{} under load (scrolls sideways)", model.label)>
                 <table class="load-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Concurrency"</th>
-                            <th scope="col" class="num">"Completed"</th>
-                            <th scope="col" class="num">"Accuracy (95 % CI)"</th>
-                            <th scope="col" class="num">"Throughput"</th>
-                            <th scope="col" class="num">"Wall-clock"</th>
-                            <th scope="col" class="col-bars">"Successful calls: p50 · p90 · p99"</th>
-                            <th scope="col" class="num">"Failed calls' median"</th>
-                        </tr>
-                    </thead>
+                    <TableHead columns=LEVEL_COLUMNS />
                     <tbody>{rows}</tbody>
                 </table>
             </div>
         </article>
     }
 }
+
+/// A model's table columns (one row per concurrency level).
+const LEVEL_COLUMNS: &[Column] = &[
+    Column::text("Concurrency"),
+    Column::num("Completed"),
+    Column::num("Accuracy (95 % CI)"),
+    Column::num("Throughput"),
+    Column::num("Wall-clock"),
+    Column::classed("Successful calls: p50 · p90 · p99", "col-bars"),
+    Column::num("Failed calls' median"),
+];
 
 fn level_row(
     l: &LoadLevel,

@@ -9,6 +9,7 @@ use sqlsweep_core::analysis::latency::{LatencyFigures, SequentialReport, Sequent
 use sqlsweep_core::outcome::Outcome;
 use std::collections::BTreeMap;
 
+use crate::components::table_head::{Column, TableHead};
 use crate::data::FetchError;
 use crate::views::figures::accuracy_text;
 
@@ -110,6 +111,21 @@ fn run_row(run: &SequentialRun, target: f64, best: bool) -> impl IntoView {
     }
 }
 
+/// The runs table's columns (one row per sequential run).
+const RUN_COLUMNS: &[Column] = &[
+    Column::text("Run"),
+    Column::text("Model"),
+    Column::num("Calls"),
+    Column::num("Failed"),
+    Column::num("Accuracy (95 % CI)"),
+    Column::num("p50"),
+    Column::num("p90"),
+    Column::num("p99"),
+    Column::num("Under target"),
+    Column::num("p50 incl. failures")
+        .titled("Median over every call, failed ones included, as the file states it"),
+];
+
 fn runs_table(runs: &[SequentialRun], target: f64, best: Option<usize>) -> impl IntoView {
     let rows = runs
         .iter()
@@ -119,20 +135,7 @@ fn runs_table(runs: &[SequentialRun], target: f64, best: Option<usize>) -> impl 
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Sequential runs (scrolls sideways)">
             <table class="runs-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Run"</th>
-                        <th scope="col">"Model"</th>
-                        <th scope="col" class="num">"Calls"</th>
-                        <th scope="col" class="num">"Failed"</th>
-                        <th scope="col" class="num">"Accuracy (95 % CI)"</th>
-                        <th scope="col" class="num">"p50"</th>
-                        <th scope="col" class="num">"p90"</th>
-                        <th scope="col" class="num">"p99"</th>
-                        <th scope="col" class="num">"Under target"</th>
-                        <th scope="col" class="num" title="Median over every call, failed ones included, as the file states it">"p50 incl. failures"</th>
-                    </tr>
-                </thead>
+                <TableHead columns=RUN_COLUMNS />
                 <tbody>{rows}</tbody>
             </table>
         </div>

@@ -15,13 +15,14 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use sqlsweep_core::analysis::quality_page::{quality_page, Grouping, QualityPage};
-use sqlsweep_core::analysis::records::{records, Record};
+use sqlsweep_core::analysis::records::Record;
 use sqlsweep_core::exchange::json::view_json;
 use sqlsweep_core::published::agent_eval::AgentEval;
 use sqlsweep_core::published::baseline::BaselineResults;
 
 use crate::components::export::ExportJson;
-use crate::data::{load_file, load_gold, use_sweep_library, FetchError};
+use crate::components::load_errors::LoadErrors;
+use crate::data::{use_gold, use_published_file, use_sweep_library, FetchError};
 use crate::router::use_hash_location;
 
 /// The agent run's file.
@@ -42,9 +43,9 @@ pub struct QualityData {
 pub fn QualityView() -> impl IntoView {
     let router = use_hash_location();
     let library = use_sweep_library();
-    let gold = load_gold();
-    let eval = load_file(AGENT_FILE, AgentEval::from_json);
-    let baseline = load_file(BASELINE_FILE, BaselineResults::from_json);
+    let gold = use_gold();
+    let eval = use_published_file(AGENT_FILE, AgentEval::from_json);
+    let baseline = use_published_file(BASELINE_FILE, BaselineResults::from_json);
 
     let query = Memo::new(move |_| router.location.get().query);
     let grouping = Memo::new(move |_| Grouping::from_key(query.get().get("by").unwrap_or("")));
@@ -59,16 +60,18 @@ pub fn QualityView() -> impl IntoView {
     });
     let data = Memo::new(move |_| {
         let (g, e, b) = (gold.get()?, eval.get()?, baseline.get()?);
-        if library.loading() {
-            return None;
-        }
-        let sweeps = library.sweeps();
-        let recs = records(&sweeps);
+        let loaded = library.loaded()?;
         let (g, e, b) = (g.ok(), e.ok(), b.ok());
-        let page = quality_page(g.as_deref(), e.as_deref(), b.as_deref(), &recs, &sweeps);
+        let page = quality_page(
+            g.as_deref(),
+            e.as_deref(),
+            b.as_deref(),
+            &loaded.records,
+            &loaded.sweeps,
+        );
         Some(QualityData {
             page,
-            records: recs,
+            records: Arc::unwrap_or_clone(loaded.records),
             eval: e,
         })
     });
@@ -103,13 +106,7 @@ pub fn QualityView() -> impl IntoView {
                     None => "Loading the gold questions, the agent run and the baseline run…".to_string(),
                 }}
             </p>
-            {move || {
-                errors
-                    .get()
-                    .into_iter()
-                    .map(|e| view! { <p class="error" role="alert" data-testid="load-error">"Could not load " {e.to_string()}</p> })
-                    .collect_view()
-            }}
+            <LoadErrors errors=errors />
             <agent::ScoreBoard data=data />
             <cards::QuestionCards data=data />
             <agent::AgentRun data=data />

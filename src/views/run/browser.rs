@@ -34,4 +34,3 @@ pub fn forget_resource_timings() {
         p.clear_resource_timings();
     }
 }
-

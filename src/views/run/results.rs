@@ -15,6 +15,36 @@ use sqlsweep_core::summary::summarize;
 use sqlsweep_core::sweep::{Calibration, Source, SweepFile};
 
 use super::driver::HarnessTime;
+use crate::components::table_head::{Column, TableHead};
+
+/// The accuracy-and-cost table's columns (one row per model).
+const SUMMARY_COLUMNS: &[Column] = &[
+    Column::text("Model"),
+    Column::num("Correct"),
+    Column::num("Accuracy (95% CI)"),
+    Column::num("JSON OK"),
+    Column::num("TTFT p50"),
+    Column::num("Latency p50"),
+    Column::num("Latency p90"),
+    Column::num("Tokens in / out"),
+    Column::num("$/query"),
+    Column::num("Errors"),
+];
+
+/// The latency-under-load table's columns (one row per model and concurrency).
+const LOAD_COLUMNS: &[Column] = &[
+    Column::text("Model"),
+    Column::num("Concurrency"),
+    Column::num("Calls"),
+    Column::num("p50"),
+    Column::num("p90"),
+    Column::num("p99"),
+    Column::num("TTFT p50"),
+    Column::num("Throughput"),
+    Column::num("Accuracy"),
+    Column::text("Errors by class"),
+    Column::text("Connections"),
+];
 
 fn ms(v: Option<f64>) -> String {
     format::ms(v)
@@ -233,20 +263,7 @@ pub fn RunResults(
             <h4>"Accuracy and cost"</h4>
             <div class="table-wrap">
                 <table class="run-table" data-testid="summary-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Model"</th>
-                            <th scope="col" class="num">"Correct"</th>
-                            <th scope="col" class="num">"Accuracy (95% CI)"</th>
-                            <th scope="col" class="num">"JSON OK"</th>
-                            <th scope="col" class="num">"TTFT p50"</th>
-                            <th scope="col" class="num">"Latency p50"</th>
-                            <th scope="col" class="num">"Latency p90"</th>
-                            <th scope="col" class="num">"Tokens in / out"</th>
-                            <th scope="col" class="num">"$/query"</th>
-                            <th scope="col" class="num">"Errors"</th>
-                        </tr>
-                    </thead>
+                    <TableHead columns=SUMMARY_COLUMNS />
                     <tbody>{summary_rows}</tbody>
                 </table>
             </div>
@@ -257,21 +274,7 @@ pub fn RunResults(
             <h4>"Latency under load"</h4>
             <div class="table-wrap">
                 <table class="run-table" data-testid="load-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Model"</th>
-                            <th scope="col" class="num">"Concurrency"</th>
-                            <th scope="col" class="num">"Calls"</th>
-                            <th scope="col" class="num">"p50"</th>
-                            <th scope="col" class="num">"p90"</th>
-                            <th scope="col" class="num">"p99"</th>
-                            <th scope="col" class="num">"TTFT p50"</th>
-                            <th scope="col" class="num">"Throughput"</th>
-                            <th scope="col" class="num">"Accuracy"</th>
-                            <th scope="col">"Errors by class"</th>
-                            <th scope="col">"Connections"</th>
-                        </tr>
-                    </thead>
+                    <TableHead columns=LOAD_COLUMNS />
                     <tbody>{load_rows}</tbody>
                 </table>
             </div>
