@@ -380,6 +380,13 @@ test('a model whose key is refused is stopped after the chosen number of calls; 
   const sweep = JSON.parse((await download(page, '[data-testid=export-shown]')).text);
   assert.deepEqual(sweep.run.stopped_models.map((m) => [m.model, m.failures, m.skipped]), [['unauthorized', 2, ['q_003', 'q_004', 'q_005', 'q_006']]]);
   assert.equal(await refused(), before + 2, 'the provider saw two calls for the refused model');
+  // #/sweep says so beside the model, with the reason on hover.
+  await page.click('[data-testid=to-sweep]');
+  const note = page.locator('[data-testid=sweep-matrix] tr[data-model=unauthorized] [data-testid=stopped]');
+  await note.waitFor();
+  assert.equal(await note.textContent(), 'stopped early: 2 question(s) asked');
+  assert.match(await note.getAttribute('title'), /skipped 4 calls/);
+  assert.equal(await page.locator('[data-testid=sweep-matrix] [data-testid=stopped]').count(), 1, 'only the stopped model is marked');
   assert.deepEqual(problems.filter((p) => !/status of 401/.test(p)), []);
   await context.close();
 });

@@ -367,7 +367,10 @@ mod tests {
             },
         );
         // Unreadable numbers and unknown names keep the defaults.
-        check("c=lots&schedule=weekly&protocol=psychic&pace=-1&stop=-2", d());
+        check(
+            "c=lots&schedule=weekly&protocol=psychic&pace=-1&stop=-2",
+            d(),
+        );
         // Defaults are not written, other keys of the view are kept.
         let q = d().to_query(Query::parse("provider=custom"));
         assert_eq!(q.to_string(), "provider=custom");

@@ -125,6 +125,11 @@ fn Row(record: Record, reproduction: Reproduction, is_best: bool) -> impl IntoVi
             <span class="label">{is_best.then_some("★ ")}{record.label.clone()}</span>
             <span class="id" title=record.model.clone()>{record.model.clone()}</span>
             {source.map(|l| view! { <span class="source" data-testid="source">{l}</span> })}
+            {record.stopped.clone().map(|why| view! {
+                <span class="stopped" data-testid="stopped" title=why.clone()>
+                    {format!("stopped early: {} question(s) asked", s.n)}
+                </span>
+            })}
         </td>
     };
     let interval = record.accuracy_interval().map(|ci| {

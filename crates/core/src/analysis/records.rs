@@ -38,6 +38,9 @@ pub struct Record {
     pub latency_p50_interval: Option<MedianInterval>,
     /// The same for the TTFT median.
     pub ttft_p50_interval: Option<MedianInterval>,
+    /// Why the run stopped asking this model early (its fail-fast limit), as the
+    /// sentence `StoppedModel::message` gives; `summary.n` counts only what was asked.
+    pub stopped: Option<String>,
     /// Index of the sweep in the input slice, and of the model run inside it.
     pub sweep_index: usize,
     pub run_index: usize,
@@ -145,6 +148,12 @@ pub fn records(sweeps: &[SweepFile]) -> Vec<Record> {
                         .filter_map(|t| t.timing.ttft_ms)
                         .collect::<Vec<_>>(),
                 ),
+                stopped: sweep
+                    .run
+                    .stopped_models
+                    .iter()
+                    .find(|m| m.model == run.model)
+                    .map(|m| m.message()),
                 sweep_index: si,
                 run_index: ri,
             });
@@ -340,6 +349,39 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::*;
     use super::*;
+
+    #[test]
+    fn a_model_stopped_early_says_why_and_others_do_not() {
+        let mut s = sweep(
+            "run",
+            Platform::Fireworks,
+            vec![
+                run("refused", Platform::Fireworks, 0, 3, (10, 1), None),
+                model("accounts/fireworks/models/kimi-k2p6", KIMI_K2P6),
+            ],
+        );
+        s.run.stopped_models = vec![crate::sweep::StoppedModel {
+            model: "refused".into(),
+            outcome: crate::outcome::Outcome::Unauthorized,
+            failures: 3,
+            error: Some("HTTP 401".into()),
+            skipped_calls: 22,
+            skipped: vec!["q_004".into(), "q_005".into()],
+        }];
+        let recs = records(&[s]);
+        let stopped: Vec<Option<&str>> = recs.iter().map(|r| r.stopped.as_deref()).collect();
+        assert_eq!(
+            stopped,
+            [
+                Some(
+                    "stopped refused after 3 consecutive failures (key refused (401/403)): HTTP 401; \
+                     skipped 22 calls (q_004, q_005), not counted as answers"
+                ),
+                None
+            ]
+        );
+        assert_eq!(recs[0].summary.n, 3, "n counts only the questions asked");
+    }
 
     #[test]
     fn records_keep_file_order_and_unique_keys() {
