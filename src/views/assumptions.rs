@@ -319,8 +319,10 @@ mod tests {
             0,
             "reference=openai/gpt-oss-120b",
         );
-        let mut a = Assumptions::default();
-        a.volume_per_day = 60_000;
+        let a = Assumptions {
+            volume_per_day: 60_000,
+            ..Assumptions::default()
+        };
         assert_eq!(href_with(Route::Insights, &a), "#/insights?volume=60000");
         assert_eq!(
             href_with(Route::Latency, &Assumptions::default()),
