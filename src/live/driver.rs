@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use sqlsweep_core::agent::{Agent, AgentResult, SchemaInfo, Step, Strategy};
+use sqlsweep_core::agent::{Agent, AgentResult, SchemaInfo, Step, Strategy, Turn};
 use sqlsweep_core::demo::activity::ActivityEntry;
 use sqlsweep_core::demo::key::BoundKey;
 use sqlsweep_core::demo::side::CallWire;
@@ -36,6 +36,9 @@ pub struct RunSpec {
     pub gold: Option<ResultSet>,
     pub schema: Arc<SchemaInfo>,
     pub timeout_ms: f64,
+    /// Earlier exchanges of this side's conversation, sent before the question
+    /// (the agent keeps the last 6 messages; the baseline sends none).
+    pub history: Vec<Turn>,
 }
 
 /// Progress callbacks for the panel showing the run.
@@ -89,7 +92,7 @@ pub async fn run_agent(
     let started = now_ms();
     let policy = RetryPolicy::default();
     let target = spec.target();
-    let mut agent = Agent::new(spec.strategy, &spec.question, &spec.schema, &[]);
+    let mut agent = Agent::new(spec.strategy, &spec.question, &spec.schema, &spec.history);
     if let Some(g) = &spec.gold {
         agent = agent.with_gold(g.clone());
     }

@@ -4,7 +4,8 @@
 //! text is rendered as text, never as markup.
 
 use leptos::prelude::*;
-use sqlsweep_core::agent::Strategy;
+use sqlsweep_core::agent::prompt::answer_json;
+use sqlsweep_core::agent::{Strategy, Turn, HISTORY_TURN_LIMIT};
 use sqlsweep_core::demo::display::{preview, RowsPreview, PREVIEW_ROWS};
 use sqlsweep_core::demo::scale::SideInput;
 use sqlsweep_core::demo::side::{side_report, SideContext, SideReport};
@@ -70,6 +71,9 @@ pub struct SideSlot {
     pub reasoning: RwSignal<String>,
     /// The SQL being run (before the result arrives).
     pub sql: RwSignal<Option<String>>,
+    /// This side's answered exchanges, oldest first: what a follow-up sends before
+    /// its question. A run that is not a follow-up starts it afresh.
+    pub conversation: RwSignal<Vec<Turn>>,
     cancel: StoredValue<Option<Cancel>, LocalStorage>,
 }
 
@@ -84,6 +88,7 @@ impl SideSlot {
             stream: RwSignal::new(String::new()),
             reasoning: RwSignal::new(String::new()),
             sql: RwSignal::new(None),
+            conversation: RwSignal::new(Vec::new()),
             cancel: StoredValue::new_local(None),
         }
     }
@@ -168,6 +173,7 @@ impl SideSlot {
             let out = run_agent(&spec, worker, activity, &cancel, &hooks).await;
             match out {
                 Ok(out) => {
+                    self.conversation.try_set(conversation_after(&spec, &out));
                     let done = finish(self.name, &spec, &out, pricing.as_ref());
                     self.phase.try_set(Phase::Done(Box::new(done)));
                 }
@@ -178,6 +184,22 @@ impl SideSlot {
             }
         });
     }
+}
+
+/// The conversation after a run: the history it sent, plus its exchange when it
+/// produced SQL that ran (a failed run adds nothing); at most the exchanges the agent
+/// sends (`HISTORY_TURN_LIMIT` messages, a question and an answer each).
+fn conversation_after(spec: &RunSpec, out: &RunOutput) -> Vec<Turn> {
+    let mut turns = spec.history.clone();
+    if let (Some(sql), None) = (&out.result.sql, &out.result.error) {
+        turns.push(Turn {
+            question: spec.question.clone(),
+            answer: answer_json(sql, out.result.rationale.as_deref()),
+        });
+    }
+    let excess = turns.len().saturating_sub(HISTORY_TURN_LIMIT / 2);
+    turns.drain(..excess);
+    turns
 }
 
 fn short_model(model: &str) -> &str {

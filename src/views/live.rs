@@ -194,9 +194,21 @@ pub fn LiveView() -> impl IntoView {
                 gold: gold_rows,
                 schema,
                 timeout_ms: settings.timeout_ms(),
+                history: Vec::new(),
             })
         },
     );
+
+    // Follow-up mode: each side sends its earlier exchanges before the question.
+    let follow_up = RwSignal::new(false);
+    let earlier = move || {
+        let (na, nb) = (a.conversation.get().len(), b.conversation.get().len());
+        format!("earlier exchanges: A {na}, B {nb}")
+    };
+    let new_conversation = move |_| {
+        a.conversation.set(Vec::new());
+        b.conversation.set(Vec::new());
+    };
 
     let run_both = move |_| {
         let mut specs = Vec::new();
@@ -213,7 +225,12 @@ pub fn LiveView() -> impl IntoView {
                 slot.model.get_untracked(),
                 slot.strategy.get_untracked(),
             )) {
-                Ok(spec) => specs.push((slot, spec, pricing)),
+                Ok(mut spec) => {
+                    if follow_up.get_untracked() {
+                        spec.history = slot.conversation.get_untracked();
+                    }
+                    specs.push((slot, spec, pricing))
+                }
                 Err(e) => {
                     run_error.set(Some(e));
                     return;
@@ -320,6 +337,22 @@ pub fn LiveView() -> impl IntoView {
                         <div class="sides-config">
                             <SideConfig side=a models=models />
                             <SideConfig side=b models=models />
+                        </div>
+                        <div class="follow-up">
+                            <label class="field check">
+                                <input
+                                    type="checkbox"
+                                    data-testid="follow-up"
+                                    data-no-url=""
+                                    prop:checked=move || follow_up.get()
+                                    on:change=move |ev| follow_up.set(event_target_checked(&ev))
+                                />
+                                " Follow-up: each agent side sends its earlier questions and answers first (the last three exchanges)"
+                            </label>
+                            <span class="muted" data-testid="earlier">{earlier}</span>
+                            <button type="button" data-testid="new-conversation" on:click=new_conversation disabled=running>
+                                "New conversation"
+                            </button>
                         </div>
                         <button type="button" class="primary" data-testid="run-both" on:click=run_both disabled=running>
                             {move || if running() { "Running…" } else { "Run both ▸" }}

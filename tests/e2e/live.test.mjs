@@ -275,6 +275,34 @@ test('schema view: the compact schema and the trim for the chosen question', asy
   await page.close();
 });
 
+test('follow-up: each agent side sends its earlier exchange before the next question', async () => {
+  const { page, problems } = await livePage({ a: 'ok', as: 'agent', b: 'ok', bs: 'agent', q: 'q_001' });
+  const earlier = () => page.textContent('[data-testid=earlier]');
+  /// Message counts of the requests the fixture received while `act` ran.
+  const sent = async (act) => {
+    const from = (await fixture.journal()).length;
+    await act();
+    return (await fixture.journal()).slice(from).map((e) => e.messages);
+  };
+  assert.deepEqual(await sent(() => runBoth(page)), [2, 2], 'system prompt + question');
+  assert.equal(await earlier(), 'earlier exchanges: A 1, B 1');
+
+  await page.check('[data-testid=follow-up]');
+  await page.selectOption('[data-testid=question]', 'q_002');
+  assert.deepEqual(await sent(() => runBoth(page)), [4, 4], 'system + earlier question and answer + the new question');
+  assert.equal(await earlier(), 'earlier exchanges: A 2, B 2');
+  for (const s of ['a', 'b']) assert.equal((await side(page, s)).outcome, 'correct', `side ${s} answered the follow-up question itself`);
+
+  // Without follow-up a run starts a new conversation; the button forgets it.
+  await page.uncheck('[data-testid=follow-up]');
+  assert.deepEqual(await sent(() => runBoth(page)), [2, 2]);
+  assert.equal(await earlier(), 'earlier exchanges: A 1, B 1');
+  await page.click('[data-testid=new-conversation]');
+  assert.equal(await earlier(), 'earlier exchanges: A 0, B 0');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('#/live fits a phone-width screen', async () => {
   const { page } = await livePage({ a: 'ok', b: 'ok' });
   await page.setViewportSize({ width: 380, height: 800 });
