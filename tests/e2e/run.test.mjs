@@ -387,6 +387,11 @@ test('a model whose key is refused is stopped after the chosen number of calls; 
   assert.equal(await note.textContent(), 'stopped early: 2 question(s) asked');
   assert.match(await note.getAttribute('title'), /skipped 4 calls/);
   assert.equal(await page.locator('[data-testid=sweep-matrix] [data-testid=stopped]').count(), 1, 'only the stopped model is marked');
+  // #/roadmap lists it among the limitations of the loaded data.
+  await page.goto(`${site.url}#/roadmap`);
+  const limitation = page.locator('[data-testid=limitation][data-kind=StoppedModels]');
+  await limitation.waitFor();
+  assert.match(await limitation.textContent(), /unauthorized was stopped early after refused calls in a row: its figures cover only the 2 questions it was asked/);
   assert.deepEqual(problems.filter((p) => !/status of 401/.test(p)), []);
   await context.close();
 });

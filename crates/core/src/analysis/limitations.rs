@@ -1,4 +1,4 @@
-//! Limitations that are facts about the loaded data — errored, unpriced,
+//! Limitations that are facts about the loaded data — errored, stopped-early, unpriced,
 //! promotional or proxy-priced models, unavailable models, the sample size,
 //! failed calls — generated from the data for the Roadmap view, so the list
 //! changes when the data does.
@@ -17,6 +17,8 @@ use crate::sweep::SweepFile;
 #[serde(rename_all = "snake_case")]
 pub enum LimitationKind {
     FatalModels,
+    /// Models a run stopped asking (its fail-fast limit): fewer questions than the rest.
+    StoppedModels,
     UnpricedModels,
     PromotionalPrices,
     EstimatedPrices,
@@ -72,6 +74,30 @@ pub fn limitations(
                 if fatal.len() == 1 { "it is left" } else { "they are left" }
             ),
             records: fatal,
+        });
+    }
+    let stopped = pick(&|r| r.stopped.is_some());
+    if !stopped.is_empty() {
+        let asked: Vec<String> = stopped
+            .iter()
+            .map(|&i| records[i].summary.n.to_string())
+            .collect();
+        let text = match stopped.as_slice() {
+            [one] => format!(
+                "{} was stopped early after refused calls in a row: its figures cover only the {} it was asked; the skipped questions are not counted as wrong.",
+                records[*one].label,
+                plural(records[*one].summary.n as usize, "question", "questions"),
+            ),
+            _ => format!(
+                "{} were stopped early after refused calls in a row: their figures cover only the questions each was asked ({}); the skipped questions are not counted as wrong.",
+                names(records, &stopped),
+                asked.join(", "),
+            ),
+        };
+        out.push(Limitation {
+            kind: LimitationKind::StoppedModels,
+            text,
+            records: stopped,
         });
     }
     let unpriced = pick(&|r| !r.is_fatal() && r.pricing.is_none());
@@ -234,6 +260,42 @@ mod tests {
     use super::super::records::testing::*;
     use super::*;
     use crate::sweep::{Platform, ProbedModel};
+
+    fn stopped(model: &str) -> crate::sweep::StoppedModel {
+        crate::sweep::StoppedModel {
+            model: model.into(),
+            outcome: Outcome::Unauthorized,
+            failures: 3,
+            error: None,
+            skipped_calls: 22,
+            skipped: vec!["q_004".into()],
+        }
+    }
+
+    #[test]
+    fn models_stopped_early_are_named_with_what_they_were_asked() {
+        let check = |names: &[&str], expected: &str| {
+            let runs = names
+                .iter()
+                .enumerate()
+                .map(|(i, m)| run(m, Platform::Fireworks, 0, i as u32 + 1, (10, 1), None))
+                .chain([model("f/ok", KIMI_K2P6)])
+                .collect();
+            let mut s = sweep("run", Platform::Fireworks, runs);
+            s.run.stopped_models = names.iter().map(|m| stopped(m)).collect();
+            let sweeps = [s];
+            let recs = records(&sweeps);
+            let l: Vec<Limitation> = limitations(&recs, &sweeps, None, None)
+                .into_iter()
+                .filter(|l| l.kind == LimitationKind::StoppedModels)
+                .collect();
+            assert_eq!(l.len(), 1);
+            assert_eq!(l[0].text, expected);
+            assert_eq!(l[0].records, (0..names.len()).collect::<Vec<_>>());
+        };
+        check(&["f/refused"], "refused was stopped early after refused calls in a row: its figures cover only the 1 question it was asked; the skipped questions are not counted as wrong.");
+        check(&["f/a", "f/b"], "a and b were stopped early after refused calls in a row: their figures cover only the questions each was asked (1, 2); the skipped questions are not counted as wrong.");
+    }
 
     #[test]
     fn generated_from_data() {

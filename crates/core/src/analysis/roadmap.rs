@@ -10,6 +10,7 @@ use crate::exchange::Table;
 pub fn kind_label(kind: LimitationKind) -> &'static str {
     match kind {
         LimitationKind::FatalModels => "Models that never ran",
+        LimitationKind::StoppedModels => "Models stopped early",
         LimitationKind::UnpricedModels => "Unpriced models",
         LimitationKind::PromotionalPrices => "Promotional prices",
         LimitationKind::EstimatedPrices => "Estimated prices",
