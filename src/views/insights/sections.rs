@@ -54,6 +54,22 @@ pub fn advice_text(f: &FineTune, recs: &[Record], a: &Assumptions) -> String {
     }
 }
 
+/// The frame of a long-form section: a titled `<section>` its heading labels.
+#[component]
+fn LongForm(
+    class: &'static str,
+    heading_id: &'static str,
+    title: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class=format!("long-form {class}") aria-labelledby=heading_id>
+            <h2 id=heading_id>{title}</h2>
+            {children()}
+        </section>
+    }
+}
+
 #[component]
 pub fn FineTuneSection(
     insights: Memo<Insights>,
@@ -137,12 +153,7 @@ pub fn FineTuneSection(
             .into_any()
         })
     };
-    view! {
-        <section class="long-form fine-tune" aria-labelledby="ft-title">
-            <h2 id="ft-title">"Fine-tune, or pay for the better model?"</h2>
-            {body}
-        </section>
-    }
+    view! { <LongForm class="fine-tune" heading_id="ft-title" title="Fine-tune, or pay for the better model?">{body}</LongForm> }
 }
 
 #[component]
@@ -209,12 +220,7 @@ pub fn ServerlessSection(
             .into_any()
         })
     };
-    view! {
-        <section class="long-form serverless" aria-labelledby="sd-title">
-            <h2 id="sd-title">"Serverless or dedicated?"</h2>
-            {body}
-        </section>
-    }
+    view! { <LongForm class="serverless" heading_id="sd-title" title="Serverless or dedicated?">{body}</LongForm> }
 }
 
 /// The quantization table's columns (one row per model).
@@ -340,12 +346,7 @@ pub fn QuantizationSection(
             .into_any()
         })
     };
-    view! {
-        <section class="long-form quantization" aria-labelledby="q-title">
-            <h2 id="q-title">"Quantization: FP16 → FP8 → FP4"</h2>
-            {body}
-        </section>
-    }
+    view! { <LongForm class="quantization" heading_id="q-title" title="Quantization: FP16 → FP8 → FP4">{body}</LongForm> }
 }
 
 #[component]
