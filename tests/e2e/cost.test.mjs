@@ -1,34 +1,24 @@
 // End to end: #/cost on the built site in headless Chromium. Expected figures are
 // computed in expected_figures.mjs from the raw data files, or are the spec's pinned
 // "[now]" values where noted.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
-import { launch, openPage, distDir } from './browser.mjs';
+import { openPage } from './browser.mjs';
 import { assertStableWhileLoading } from './loading_layout.mjs';
 import {
   DAYS_PER_MONTH, DAYS_PER_YEAR, gptPerQuery, pctInterval, pricedModels, publishedModels,
   usd, usdCents, usdPerQuery,
 } from './expected_figures.mjs';
+import { useSite } from './site.mjs';
 
-let dist, server, browser;
+const site = useSite();
 const LOAD = { timeout: 120_000 };
 
-before(async () => {
-  dist = distDir();
-  server = await startServer(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function open(hash, width = 1280) {
-  const { page, problems } = await openPage(browser);
+  const { page, problems } = await openPage(site.browser);
   await page.setViewportSize({ width, height: 900 });
-  await page.goto(`${server.url}${hash}`);
+  await page.goto(`${site.server.url}${hash}`);
   await page.waitForSelector('[data-testid=cost-matrix][aria-busy=false] tbody tr[data-model]', LOAD);
   return { page, problems };
 }
@@ -75,7 +65,7 @@ function expectedRow(m, volume) {
 }
 
 function assertMatrix(rows, volume) {
-  const want = pricedModels(dist);
+  const want = pricedModels(site.dist);
   assert.deepEqual(rows.map((r) => r.model), want.map((m) => m.model), 'priced models, cheapest first');
   for (const [row, m] of rows.map((r, i) => [r, want[i]])) {
     const e = expectedRow(m, volume);
@@ -98,14 +88,14 @@ test('#/cost renders the cost matrix and build vs buy from the published data', 
   assert.deepEqual([oss.best, oss.perDay, oss.perYear], [true, '$5.62', '$2,051']);
   // Left out, with the reason: the two models that never answered and the $0 one.
   const excluded = await page.$$eval('[data-testid=excluded] li', (lis) => lis.map((li) => [li.dataset.model, li.textContent]));
-  const fatal = publishedModels(dist).filter((m) => m.fatal || m.cpq === 0).map((m) => m.model);
+  const fatal = publishedModels(site.dist).filter((m) => m.fatal || m.cpq === 0).map((m) => m.model);
   assert.deepEqual(excluded.map((e) => e[0]).sort(), fatal.sort());
   assert.match(excluded.find((e) => e[0] === 'zai-org/GLM-5')[1], /503 Service Temporarily Unavailable/);
   assert.match(await page.locator('[data-testid=estimate-legend]').textContent(), /proxy/);
   assert.match(await page.locator('[data-testid=interval-note]').textContent(), /95 % Wilson interval.*25 questions/);
 
   // Build vs buy at 30k/day with the Fireworks Kimi K2.6 profile (spec [now], 365-day years).
-  const kimi = publishedModels(dist).find((m) => m.model === 'accounts/fireworks/models/kimi-k2p6');
+  const kimi = publishedModels(site.dist).find((m) => m.model === 'accounts/fireworks/models/kimi-k2p6');
   assert.equal(await option(page, 'gpt54', 'per-query'), usdPerQuery(gptPerQuery(kimi.pt, kimi.ct)));
   assert.equal(await option(page, 'gpt54', 'per-query'), '$0.002870');
   assert.equal(await option(page, 'managed', 'per-year'), usd(kimi.cpq * 30_000 * DAYS_PER_YEAR));
@@ -163,7 +153,7 @@ test('editing an assumption changes the figures and the URL; a reload restores i
   const gptIn = page.locator('#assumption-gpt_in');
   await gptIn.fill('5');
   await page.waitForFunction(() => location.hash.includes('gpt_in=5'));
-  const m = pricedModels(dist)[0];
+  const m = pricedModels(site.dist)[0];
   const vs = Math.round((m.cpq / gptPerQuery(m.pt, m.ct, 5, 15) - 1) * 100);
   assert.equal((await matrixRows(page))[0].vsGpt, `−${-vs}%`);
 
@@ -203,13 +193,13 @@ test('a bad value in the address is reported and the rest still applies; links c
   assert.equal(await page.locator('[data-testid=volume-label]').textContent(), '60,000 queries/day');
   // The platform filter keeps Fireworks models only.
   const models = (await matrixRows(page)).map((r) => r.model);
-  const fw = pricedModels(dist).filter((m) => m.platform === 'Fireworks').map((m) => m.model);
+  const fw = pricedModels(site.dist).filter((m) => m.platform === 'Fireworks').map((m) => m.model);
   assert.deepEqual(models, fw);
   // The panel links to the other views with the same assumptions (the URL is their only home).
   await page.locator('[data-testid=with-assumptions-insights]').click();
   await page.waitForFunction(() => location.hash === '#/insights?volume=60000');
   await page.waitForSelector('[data-card=Q2]', LOAD);
-  const ships = publishedModels(dist).filter((m) => !m.fatal && m.accuracy >= 0.9 && m.cpq > 0).reduce((a, b) => (b.cpq < a.cpq ? b : a));
+  const ships = publishedModels(site.dist).filter((m) => !m.fatal && m.accuracy >= 0.9 && m.cpq > 0).reduce((a, b) => (b.cpq < a.cpq ? b : a));
   assert.match(await page.locator('[data-card=Q2]').textContent(), new RegExp(`At 60,000 queries/day that is \\${usd(ships.cpq * 60_000 * DAYS_PER_MONTH)} a month`));
   await page.close();
 });
@@ -230,13 +220,13 @@ test('#/cost fits a phone screen', async () => {
 });
 
 test('#/cost names a sweep file that failed to load and still prices the other', async () => {
-  const broken = await startServer(dist, { replace: { 'data/fireworks_sweep_v2.json': '{"reports": [' } });
-  const { page } = await openPage(browser);
+  const broken = await startServer(site.dist, { replace: { 'data/fireworks_sweep_v2.json': '{"reports": [' } });
+  const { page } = await openPage(site.browser);
   await page.goto(`${broken.url}#/cost`);
   await page.waitForSelector('[data-testid=cost-matrix][aria-busy=false] tbody tr[data-model]', LOAD);
   assert.match(await page.locator('[data-testid=load-error]').first().textContent(), /fireworks_sweep_v2\.json/);
   const models = (await matrixRows(page)).map((r) => r.model);
-  assert.deepEqual(models, pricedModels(dist).filter((m) => m.platform === 'Baseten').map((m) => m.model));
+  assert.deepEqual(models, pricedModels(site.dist).filter((m) => m.platform === 'Baseten').map((m) => m.model));
   await page.close();
   await broken.close();
 });
@@ -244,6 +234,6 @@ test('#/cost names a sweep file that failed to load and still prices the other',
 
 test('#/cost reserves the space of its figures while the data loads', async () => {
   for (const width of [1280, 380]) {
-    await assertStableWhileLoading(browser, `${server.url}#/cost`, '[data-testid=cost-matrix][aria-busy=false] tbody tr[data-model]', { width });
+    await assertStableWhileLoading(site.browser, `${site.server.url}#/cost`, '[data-testid=cost-matrix][aria-busy=false] tbody tr[data-model]', { width });
   }
 });

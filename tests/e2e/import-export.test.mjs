@@ -2,25 +2,14 @@
 // refused with a message naming the file, leaving the loaded data intact), the
 // JSON export of #/sweep re-imports to the same figures, and CSV downloads hold
 // exactly the rows shown, with spreadsheet formulas defused.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './server.mjs';
-import { launch, openPage, distDir } from './browser.mjs';
+import { openPage } from './browser.mjs';
 import { publishedModels, readData, readJson } from './expected_figures.mjs';
 import { parseCsv, download } from './page_helpers.mjs';
+import { useSite } from './site.mjs';
 
-let dist, server, browser;
-
-before(async () => {
-  dist = distDir();
-  server = await startServer(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 const ROWS = '[data-testid=sweep-matrix] tbody tr[data-model]';
 
@@ -34,8 +23,8 @@ async function matrix(page) {
 }
 
 async function openSweep(hash = '#/sweep') {
-  const { page, problems } = await openPage(browser);
-  await page.goto(`${server.url}${hash}`);
+  const { page, problems } = await openPage(site.browser);
+  await page.goto(`${site.server.url}${hash}`);
   await page.waitForSelector(ROWS);
   return { page, problems };
 }
@@ -59,7 +48,7 @@ async function drop(page, name, body) {
 const accuracyText = (m) => `${Math.round((100 * m.correct) / m.traces)}% (${m.correct}/${m.traces})`;
 
 test('a bad file is refused with a message naming it and the problem; the loaded sweeps stay', async () => {
-  const published = publishedModels(dist);
+  const published = publishedModels(site.dist);
   const { page, problems } = await openSweep();
   // Models and accuracies only: the reproduction column fills in meanwhile.
   const figures = async () => (await matrix(page)).map(({ model, accuracy }) => ({ model, accuracy }));
@@ -71,8 +60,8 @@ test('a bad file is refused with a message naming it and the problem; the loaded
   const cases = [
     ['broken.json', '{"reports": [', /Could not import broken\.json: not valid JSON.*The loaded sweeps are unchanged\./],
     ['empty.json', '', /Could not import empty\.json: the file is empty \(0 bytes\)/],
-    ['agent_eval.json', readData(dist, 'agent_eval.json'), /Could not import agent_eval\.json: not a sweep file: expected "schema": "sqlsweep\.sweep".*found keys "model"/],
-    ['Chinook.db', readData(dist, 'Chinook.db'), /Could not import Chinook\.db: this is a SQLite database, not a sweep file/],
+    ['agent_eval.json', readData(site.dist, 'agent_eval.json'), /Could not import agent_eval\.json: not a sweep file: expected "schema": "sqlsweep\.sweep".*found keys "model"/],
+    ['Chinook.db', readData(site.dist, 'Chinook.db'), /Could not import Chinook\.db: this is a SQLite database, not a sweep file/],
     ['shape.json', '{"platform": "baseten", "reports": 5}', /Could not import shape\.json: at \$\.reports: invalid type: integer `5`, expected a sequence/],
   ];
   for (const [name, body, want] of cases) {
@@ -99,9 +88,9 @@ test('a bad file is refused with a message naming it and the problem; the loaded
 });
 
 test('a dropped sweep joins #/sweep, #/quality and the reproduction; removing it takes it out', async () => {
-  const published = publishedModels(dist);
+  const published = publishedModels(site.dist);
   // The Fireworks sweep in the original format, under new model ids and another name.
-  const fw = readJson(dist, 'fireworks_sweep_v2.json');
+  const fw = readJson(site.dist, 'fireworks_sweep_v2.json');
   for (const r of fw.reports) r.model = `rerun/${r.model.split('/').pop()}`;
   const added = fw.reports.map((r) => ({
     model: r.model,
@@ -181,7 +170,7 @@ test('the JSON export of #/sweep is a sweep file that re-imports to the same fig
 });
 
 test('the CSV of #/sweep holds the rows shown, and formulas from imported data are defused', async () => {
-  const published = publishedModels(dist);
+  const published = publishedModels(site.dist);
   const { page, problems } = await openSweep();
   const evil = {
     platform: 'baseten',

@@ -1,28 +1,18 @@
 // End to end: #/insights on the built site in headless Chromium. Expected figures are
 // computed in expected_figures.mjs from the raw data files.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
-import { launch, openPage, distDir } from './browser.mjs';
+import { openPage } from './browser.mjs';
 import { assertStableWhileLoading } from './loading_layout.mjs';
 import { DAYS_PER_MONTH, ms, pctInterval, publishedModels, readJson, round, usd, usdPerQuery, pct } from './expected_figures.mjs';
+import { useSite } from './site.mjs';
 
-let dist, server, browser;
+const site = useSite();
 const LOAD = { timeout: 120_000 };
 
-before(async () => {
-  dist = distDir();
-  server = await startServer(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function open(url) {
-  const { page, problems } = await openPage(browser);
+  const { page, problems } = await openPage(site.browser);
   await page.goto(url);
   await page.waitForSelector('[data-testid=insight-cards][aria-busy=false] [data-card]', LOAD);
   return { page, problems };
@@ -32,8 +22,8 @@ const cards = (page) => page.$$eval('[data-card]', (els) => els.map((e) => e.dat
 const text = (page, id) => page.locator(`[data-testid=${id}]`).textContent();
 
 test('#/insights answers Q1–Q7 from the published sweeps', async () => {
-  const { page, problems } = await open(`${server.url}#/insights`);
-  const models = publishedModels(dist);
+  const { page, problems } = await open(`${site.server.url}#/insights`);
+  const models = publishedModels(site.dist);
   const ran = models.filter((m) => !m.fatal);
   assert.deepEqual(await cards(page), ['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7'], 'with the published data every card shows');
 
@@ -69,7 +59,7 @@ test('#/insights answers Q1–Q7 from the published sweeps', async () => {
   assert.match(await page.locator('[data-card=Q7]').textContent(), /503 Service Temporarily Unavailable/);
 
   // Quantization from the metadata file: counts per format.
-  const meta = Object.values(readJson(dist, 'baseten_models_meta.json'));
+  const meta = Object.values(readJson(site.dist, 'baseten_models_meta.json'));
   const fp4 = meta.filter((m) => m.quantization === 'fp4').length;
   const fp8 = meta.filter((m) => m.quantization === 'fp8').length;
   assert.match(await text(page, 'quant-counts'), new RegExp(`${fp4} of ${meta.length} in FP4, ${fp8} of ${meta.length} in FP8`));
@@ -90,12 +80,12 @@ test('cards whose condition fails are not shown; assumptions change the answers'
   // Every JSON output valid and no model that failed outright: Q5 and Q7 have nothing to say.
   const replace = {};
   for (const file of ['baseten_sweep.json', 'fireworks_sweep_v2.json']) {
-    const data = readJson(dist, file);
+    const data = readJson(site.dist, file);
     data.reports = data.reports.filter((r) => !r.traces.every((t) => t.error));
     for (const r of data.reports) for (const t of r.traces) t.json_parsed_ok = true;
     replace[`data/${file}`] = JSON.stringify(data);
   }
-  const clean = await startServer(dist, { replace });
+  const clean = await startServer(site.dist, { replace });
   const { page, problems } = await open(`${clean.url}#/insights`);
   assert.deepEqual(await cards(page), ['Q1', 'Q2', 'Q3', 'Q4', 'Q6']);
 
@@ -114,7 +104,7 @@ test('cards whose condition fails are not shown; assumptions change the answers'
 });
 
 test('#/insights names a missing metadata file and still answers Q1–Q7', async () => {
-  const missing = await startServer(dist, { missing: ['data/baseten_models_meta.json'] });
+  const missing = await startServer(site.dist, { missing: ['data/baseten_models_meta.json'] });
   const { page } = await open(`${missing.url}#/insights`);
   await page.waitForSelector('[data-testid=load-error]', LOAD);
   assert.match(await page.locator('[data-testid=load-error]').textContent(), /baseten_models_meta\.json: HTTP 404/);
@@ -126,6 +116,6 @@ test('#/insights names a missing metadata file and still answers Q1–Q7', async
 
 test('#/insights reserves the space of its figures while the data loads', async () => {
   for (const width of [1280, 380]) {
-    await assertStableWhileLoading(browser, `${server.url}#/insights`, '[data-testid=insight-cards][aria-busy=false] [data-card]', { width });
+    await assertStableWhileLoading(site.browser, `${site.server.url}#/insights`, '[data-testid=insight-cards][aria-busy=false] [data-card]', { width });
   }
 });

@@ -1,30 +1,20 @@
 // End to end: #/latency on the built site in headless Chromium. Expected figures are
 // computed here from the concurrency file and the sequential runs, with successful
 // calls only in the latency figures and linear interpolation for percentiles.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
-import { launch, openPage, distDir } from './browser.mjs';
+import { openPage } from './browser.mjs';
 import { assertStableWhileLoading } from './loading_layout.mjs';
 import { lowerNearestRank, ms, pct, pctInterval, quantile, readJson } from './expected_figures.mjs';
+import { useSite } from './site.mjs';
 
-let dist, server, browser;
+const site = useSite();
 const LOAD = { timeout: 120_000 };
 const SEQUENTIAL = ['perf_compact_1.json', 'perf_compact_2.json', 'perf_compact_3.json'];
 
-before(async () => {
-  dist = distDir();
-  server = await startServer(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function open(url) {
-  const { page, problems } = await openPage(browser);
+  const { page, problems } = await openPage(site.browser);
   await page.goto(url);
   await page.waitForSelector('.under-load[aria-busy=false]', LOAD);
   await page.waitForSelector('.sequential[aria-busy=false]', LOAD);
@@ -34,7 +24,7 @@ async function open(url) {
 /** Per model (file order), per concurrency: what the view must show. */
 function expectedLoad() {
   const byModel = new Map();
-  for (const run of readJson(dist, 'baseten_perf.json').runs) {
+  for (const run of readJson(site.dist, 'baseten_perf.json').runs) {
     if (!byModel.has(run.model)) byModel.set(run.model, []);
     byModel.get(run.model).push(run);
   }
@@ -59,7 +49,7 @@ function expectedLoad() {
 }
 
 test('#/latency shows every model under load with failures apart from latency', async () => {
-  const { page, problems } = await open(`${server.url}#/latency`);
+  const { page, problems } = await open(`${site.server.url}#/latency`);
   const want = expectedLoad();
   const blocks = await page.$$eval('.model-load[data-model]', (els) => els.map((e) => e.dataset.model));
   assert.deepEqual(blocks, want.map((m) => m.model));
@@ -96,8 +86,8 @@ test('#/latency shows every model under load with failures apart from latency', 
 });
 
 test('#/latency pools the sequential runs against the target, failed calls left out', async () => {
-  const { page, problems } = await open(`${server.url}#/latency`);
-  const rows = SEQUENTIAL.flatMap((f) => readJson(dist, f).reports[0].rows);
+  const { page, problems } = await open(`${site.server.url}#/latency`);
+  const rows = SEQUENTIAL.flatMap((f) => readJson(site.dist, f).reports[0].rows);
   const ok = rows.filter((r) => !r.error).map((r) => r.latency_ms);
   const all = rows.map((r) => r.latency_ms);
   assert.equal(await page.locator('[data-testid=seq-p50]').textContent(), ms(quantile(ok, 0.5)));
@@ -114,18 +104,18 @@ test('#/latency pools the sequential runs against the target, failed calls left 
   const runs = await page.$$eval('.sequential > .table-wrap tr[data-run]', (trs) => trs.map((tr) => tr.dataset.run));
   assert.deepEqual(runs, SEQUENTIAL);
   for (const f of SEQUENTIAL) {
-    const okRun = readJson(dist, f).reports[0].rows.filter((r) => !r.error).map((r) => r.latency_ms);
+    const okRun = readJson(site.dist, f).reports[0].rows.filter((r) => !r.error).map((r) => r.latency_ms);
     assert.equal(await page.locator(`tr[data-run="${f}"] [data-testid=run-p50]`).textContent(), ms(quantile(okRun, 0.5)), f);
   }
-  const kimi = readJson(dist, 'perf_kimi.json').reports[0].rows.filter((r) => !r.error).map((r) => r.latency_ms);
+  const kimi = readJson(site.dist, 'perf_kimi.json').reports[0].rows.filter((r) => !r.error).map((r) => r.latency_ms);
   assert.equal(await page.locator('[data-testid=separate-run] tr[data-run="perf_kimi.json"] [data-testid=run-p50]').textContent(), ms(quantile(kimi, 0.5)));
   assert.deepEqual(problems, []);
   await page.close();
 });
 
 test('the latency target is an assumption: edited, carried in the URL, restored on reload', async () => {
-  const { page } = await open(`${server.url}#/latency`);
-  const rows = SEQUENTIAL.flatMap((f) => readJson(dist, f).reports[0].rows);
+  const { page } = await open(`${site.server.url}#/latency`);
+  const rows = SEQUENTIAL.flatMap((f) => readJson(site.dist, f).reports[0].rows);
   const ok = rows.filter((r) => !r.error).map((r) => r.latency_ms);
   await page.locator('#assumption-target_ms').fill('7000');
   await page.waitForFunction(() => location.hash.includes('target_ms=7000'));
@@ -140,7 +130,7 @@ test('the latency target is an assumption: edited, carried in the URL, restored 
 });
 
 test('#/latency names a corrupt or missing file and shows what did load', async () => {
-  const broken = await startServer(dist, {
+  const broken = await startServer(site.dist, {
     replace: { 'data/baseten_perf.json': '{"runs": [ {"model": "x", "concurrency": 1, "rows": [}' },
     missing: ['data/perf_compact_2.json'],
   });
@@ -150,7 +140,7 @@ test('#/latency names a corrupt or missing file and shows what did load', async 
   assert.ok(errors.some((e) => /perf_compact_2\.json: HTTP 404/.test(e)), errors.join('\n'));
   assert.equal(await page.locator('.model-load[data-model]').count(), 0);
   // The two runs that loaded are pooled on their own.
-  const rows = ['perf_compact_1.json', 'perf_compact_3.json'].flatMap((f) => readJson(dist, f).reports[0].rows);
+  const rows = ['perf_compact_1.json', 'perf_compact_3.json'].flatMap((f) => readJson(site.dist, f).reports[0].rows);
   assert.match(await page.locator('[data-testid=failed-note]').textContent(), new RegExp(`${rows.length} calls across 2 runs`));
   await page.close();
   await broken.close();
@@ -158,6 +148,6 @@ test('#/latency names a corrupt or missing file and shows what did load', async 
 
 test('#/latency reserves the space of its figures while the data loads', async () => {
   for (const width of [1280, 380]) {
-    await assertStableWhileLoading(browser, `${server.url}#/latency`, '.sequential[aria-busy=false] [data-testid=seq-p50]', { width });
+    await assertStableWhileLoading(site.browser, `${site.server.url}#/latency`, '.sequential[aria-busy=false] [data-testid=seq-p50]', { width });
   }
 });

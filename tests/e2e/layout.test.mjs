@@ -9,7 +9,8 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from './server.mjs';
-import { launch, openPage, distDir } from './browser.mjs';
+import { openPage } from './browser.mjs';
+import { useSite } from './site.mjs';
 import { trackLayoutShift, layoutShift } from './page_helpers.mjs';
 
 /** "Good" cumulative layout shift, as Core Web Vitals define it. */
@@ -17,19 +18,16 @@ const CLS_GOOD = 0.1;
 const WIDTHS = [390, 1280];
 const SHOTS = process.env.SQLSWEEP_SCREENSHOTS ?? path.join(os.tmpdir(), 'sqlsweep-screenshots');
 
-let dist, server, slow, browser;
+const site = useSite();
+/** The same site with every response held back 800 ms, so the page is seen loading. */
+let slow;
 
 before(async () => {
-  dist = distDir();
-  server = await startServer(dist);
-  slow = await startServer(dist, { delayMs: 800 });
-  browser = await launch();
+  slow = await startServer(site.dist, { delayMs: 800 });
   mkdirSync(SHOTS, { recursive: true });
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   await slow?.close();
 });
 
@@ -40,8 +38,8 @@ async function settle(page) {
 }
 
 async function navRoutes() {
-  const { page } = await openPage(browser);
-  await page.goto(server.url);
+  const { page } = await openPage(site.browser);
+  await page.goto(site.server.url);
   await page.waitForSelector('nav a');
   const hrefs = await page.$$eval('nav[aria-label=Views] a', (as) => as.map((a) => a.getAttribute('href')));
   await page.close();
@@ -52,7 +50,7 @@ test('every view: no layout shift while data loads, no sideways scrolling at pho
   for (const href of await navRoutes()) {
     for (const width of WIDTHS) {
       await t.test(`${href} at ${width}px`, async () => {
-        const { page, problems } = await openPage(browser);
+        const { page, problems } = await openPage(site.browser);
         await page.setViewportSize({ width, height: 900 });
         await trackLayoutShift(page);
         await page.goto(`${slow.url}${href}`);
@@ -71,8 +69,8 @@ test('every view: no layout shift while data loads, no sideways scrolling at pho
 });
 
 test('keyboard: skip link first, focus visible, views reachable from the nav', async () => {
-  const { page, problems } = await openPage(browser);
-  await page.goto(`${server.url}#/quality`);
+  const { page, problems } = await openPage(site.browser);
+  await page.goto(`${site.server.url}#/quality`);
   await settle(page);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
@@ -89,7 +87,7 @@ test('keyboard: skip link first, focus visible, views reachable from the nav', a
   // A fresh document, so the sequential-focus starting point is the top of the page
   // (a same-document hash change would keep it inside the previous view's content).
   await page.goto('about:blank');
-  await page.goto(`${server.url}#/sweep`);
+  await page.goto(`${site.server.url}#/sweep`);
   await settle(page);
   const nav = await page.$$eval('nav[aria-label=Views] a', (as) => as.map((a) => a.getAttribute('href')));
   const last = nav[nav.length - 1];
@@ -105,7 +103,7 @@ test('keyboard: skip link first, focus visible, views reachable from the nav', a
   await page.waitForFunction((h) => location.hash.startsWith(h), last);
 
   // Question cards are links: reachable by Tab, opened with Enter.
-  await page.goto(`${server.url}#/quality`);
+  await page.goto(`${site.server.url}#/quality`);
   await settle(page);
   await page.focus('[data-testid=question-card][data-qid=q_002]');
   await page.keyboard.press('Enter');

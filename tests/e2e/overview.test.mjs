@@ -1,39 +1,29 @@
 // End to end: #/ (the overview) on the built site in headless Chromium. Expected
 // figures come from the raw data files (expected_figures.mjs), not from the Rust code.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
-import { launch, openPage, distDir } from './browser.mjs';
+import { openPage } from './browser.mjs';
 import { publishedModels, probedUnavailable, pct, usdPerQuery } from './expected_figures.mjs';
+import { useSite } from './site.mjs';
 
-let dist, server, browser;
-
-before(async () => {
-  dist = distDir();
-  server = await startServer(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 const text = (page, sel) => page.textContent(sel).then((t) => t.replace(/\s+/g, ' ').trim());
 
 test('#/ is the home view: counts and the four tiles, computed from the data', async () => {
-  const models = publishedModels(dist);
+  const models = publishedModels(site.dist);
   const fireworks = models.filter((m) => m.platform === 'Fireworks').length;
   const baseten = models.filter((m) => m.platform === 'Baseten').length;
   const fatal = models.filter((m) => m.fatal).length;
-  const unavailable = probedUnavailable(dist).length;
+  const unavailable = probedUnavailable(site.dist).length;
   const best = models.reduce((b, m) => (m.accuracy > b.accuracy ? m : b));
   const shipping = models.filter((m) => !m.fatal && m.accuracy >= 0.9 && m.cpq > 0);
   const cheapest = shipping.reduce((b, m) => (m.cpq < b.cpq ? m : b));
   const gpt = (cheapest.pt * 2.5 + cheapest.ct * 15) / 1e6;
 
-  const { page, problems } = await openPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await openPage(site.browser);
+  await page.goto(site.server.url);
   await page.waitForSelector('[data-testid=tile-models] .value');
   assert.equal(await page.evaluate(() => location.hash), '', 'no redirect away from the home view');
   assert.equal(await page.title(), 'Overview · sqlsweep');
@@ -59,11 +49,11 @@ test('#/ is the home view: counts and the four tiles, computed from the data', a
 });
 
 test('the architecture diagram is keyboard-driven, and its step lives in the URL', async () => {
-  const models = publishedModels(dist);
+  const models = publishedModels(site.dist);
   const calls = models.reduce((n, m) => n + m.n, 0);
   const correct = models.reduce((n, m) => n + m.correct, 0);
-  const { page, problems } = await openPage(browser);
-  await page.goto(server.url);
+  const { page, problems } = await openPage(site.browser);
+  await page.goto(site.server.url);
   await page.waitForSelector('[data-testid=architecture] .node');
   assert.equal(await page.locator('[data-testid=architecture] .node').count(), 7);
   // The schema step is open by default.
@@ -94,9 +84,9 @@ test('the architecture diagram is keyboard-driven, and its step lives in the URL
 });
 
 test('#/ fits a phone-width screen and says which file failed to load', async () => {
-  const broken = await startServer(dist, { missing: ['data/fireworks_sweep_v2.json'] });
+  const broken = await startServer(site.dist, { missing: ['data/fireworks_sweep_v2.json'] });
   try {
-    const page = await browser.newPage({ viewport: { width: 380, height: 800 } });
+    const page = await site.browser.newPage({ viewport: { width: 380, height: 800 } });
     await page.goto(broken.url);
     const error = await page.waitForSelector('[data-testid=load-error]');
     assert.match(await error.textContent(), /fireworks_sweep_v2\.json: HTTP 404/);

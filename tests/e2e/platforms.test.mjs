@@ -1,24 +1,13 @@
 // End to end: #/platforms on the built site in headless Chromium. The card figures
 // are recomputed here from the raw data files (expected_figures.mjs) with the spec's
 // rules, not read from the Rust code.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './server.mjs';
-import { launch, openPage, distDir } from './browser.mjs';
+import { openPage } from './browser.mjs';
 import { publishedModels, probedUnavailable, median, pct, usdPerQuery, thousands } from './expected_figures.mjs';
+import { useSite } from './site.mjs';
 
-let dist, server, browser;
-
-before(async () => {
-  dist = distDir();
-  server = await startServer(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 const text = (page, sel) => page.textContent(sel).then((t) => t.replace(/\s+/g, ' ').trim());
 
@@ -54,9 +43,9 @@ async function shown(page, platform) {
 }
 
 test('#/platforms: the two cards, as the original computed them and without failed models', async () => {
-  const models = publishedModels(dist);
-  const { page, problems } = await openPage(browser);
-  await page.goto(`${server.url}#/platforms`);
+  const models = publishedModels(site.dist);
+  const { page, problems } = await openPage(site.browser);
+  await page.goto(`${site.server.url}#/platforms`);
   await page.waitForSelector('[data-testid=card-baseten] [data-stat=best-accuracy]');
 
   for (const [platform, name] of [['fireworks', 'Fireworks'], ['baseten', 'Baseten']]) {
@@ -94,9 +83,9 @@ test('#/platforms: the two cards, as the original computed them and without fail
 });
 
 test('#/platforms: best vs best, the paired test, provenance and probed-unavailable models', async () => {
-  const models = publishedModels(dist);
-  const { page, problems } = await openPage(browser);
-  await page.goto(`${server.url}#platform`);
+  const models = publishedModels(site.dist);
+  const { page, problems } = await openPage(site.browser);
+  await page.goto(`${site.server.url}#platform`);
   await page.waitForFunction(() => location.hash === '#/platforms');
   await page.waitForSelector('[data-testid=best-vs-best] tbody tr');
   const fw = card(models.filter((m) => m.platform === 'Fireworks')).bestLabel;
@@ -122,7 +111,7 @@ test('#/platforms: best vs best, the paired test, provenance and probed-unavaila
   assert.match(paired, new RegExp(`Not a real difference at 25 questions: A alone was right on ${onlyA}, B alone on ${onlyB}`));
   assert.match(await text(page, '[data-testid=bvb-intervals]'), /gpt-oss-120b 96% \(80–99%\)/);
 
-  const unavailable = probedUnavailable(dist);
+  const unavailable = probedUnavailable(site.dist);
   const listed = await page.$$eval('[data-testid=unavailable]', (lis) => lis.map((li) => [li.dataset.model, li.textContent]));
   assert.deepEqual(listed.map(([m]) => m), unavailable.map((u) => u.model));
   for (const [, t] of listed) assert.match(t, /on Fireworks: not found \(404\)/);
@@ -132,8 +121,8 @@ test('#/platforms: best vs best, the paired test, provenance and probed-unavaila
 });
 
 test('#/platforms fits a phone-width screen', async () => {
-  const page = await browser.newPage({ viewport: { width: 380, height: 800 } });
-  await page.goto(`${server.url}#/platforms`);
+  const page = await site.browser.newPage({ viewport: { width: 380, height: 800 } });
+  await page.goto(`${site.server.url}#/platforms`);
   await page.waitForSelector('[data-testid=best-vs-best] tbody tr');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal page scroll at 380 px (overflow ${overflow}px)`);

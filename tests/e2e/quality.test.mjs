@@ -2,39 +2,29 @@
 // computed here from the raw data files (agent_eval.json, baseline_results.json,
 // the gold files, the sweeps), except the taxonomy's per-platform counts, which are
 // the values the core golden test pins (crates/core/tests/analysis_published.rs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
-import { launch, openPage, distDir } from './browser.mjs';
+import { openPage } from './browser.mjs';
 import { agentRun, baselineRun, goldQuestions, pairedCounts, publishedModels } from './expected_figures.mjs';
 import { parseCsv, download } from './page_helpers.mjs';
+import { useSite } from './site.mjs';
 
-let dist, server, browser;
-
-before(async () => {
-  dist = distDir();
-  server = await startServer(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 async function openQuality(url) {
-  const { page, problems } = await openPage(browser);
+  const { page, problems } = await openPage(site.browser);
   await page.goto(url);
   await page.waitForSelector('[data-testid=quality-view][aria-busy=false]');
   return { page, problems };
 }
 
 test('#/quality: 25 question cards with the agent verdicts, the scores read from the files', async () => {
-  const gold = goldQuestions(dist);
-  const agent = agentRun(dist);
-  const baseline = baselineRun(dist);
+  const gold = goldQuestions(site.dist);
+  const agent = agentRun(site.dist);
+  const baseline = baselineRun(site.dist);
   assert.equal(gold.length, 25);
-  const { page, problems } = await openQuality(`${server.url}#/quality`);
+  const { page, problems } = await openQuality(`${site.server.url}#/quality`);
 
   const cards = await page.$$eval('[data-testid=question-card]', (as) =>
     as.map((a) => ({ qid: a.dataset.qid, verdict: a.dataset.verdict, href: a.getAttribute('href'), text: a.textContent })));
@@ -57,7 +47,7 @@ test('#/quality: 25 question cards with the agent verdicts, the scores read from
   assert.match(await page.textContent('[data-testid=tile-combined]'), /24\/25.*96% \(80–99%\) · 95% interval/);
   assert.match(await page.textContent('[data-testid=tile-baseline]'), new RegExp(`${baseline}.*recount agrees`));
   assert.match(await page.textContent('[data-testid=interval-note]'), /25 questions give wide intervals/);
-  const [paired, onlyAgent, onlyBaseline] = pairedCounts(dist);
+  const [paired, onlyAgent, onlyBaseline] = pairedCounts(site.dist);
   assert.match(await page.textContent('[data-testid=tile-paired]'), new RegExp(`${paired} paired questions: ${onlyAgent} vs ${onlyBaseline}, exact McNemar p = `));
   assert.match(await page.textContent('[data-testid=paired-text]'), /\S/);
 
@@ -77,8 +67,8 @@ test('#/quality: 25 question cards with the agent verdicts, the scores read from
 });
 
 test('#/quality: the failure taxonomy per model and per platform, grouping in the URL, CSV export', async () => {
-  const models = publishedModels(dist);
-  const { page, problems } = await openQuality(`${server.url}#/quality`);
+  const models = publishedModels(site.dist);
+  const { page, problems } = await openQuality(`${site.server.url}#/quality`);
   const table = async () =>
     page.$$eval('[data-testid^=table-quality-taxonomy] tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
 
@@ -122,7 +112,7 @@ test('#/quality: the failure taxonomy per model and per platform, grouping in th
 });
 
 test('#/quality: a missing agent run is named, and the rest still renders', async () => {
-  const broken = await startServer(dist, { missing: ['data/agent_eval.json'] });
+  const broken = await startServer(site.dist, { missing: ['data/agent_eval.json'] });
   try {
     const { page } = await openQuality(`${broken.url}#/quality`);
     assert.match(await page.textContent('[data-testid=load-error]'), /agent_eval\.json: HTTP 404/);
@@ -137,11 +127,11 @@ test('#/quality: a missing agent run is named, and the rest still renders', asyn
 });
 
 test('#/quality: a corrupt baseline file is named with where it is wrong', async () => {
-  const broken = await startServer(dist, { replace: { 'data/baseline_results.json': '{"q_001": {"tier": 1, "correct": "yes"}}' } });
+  const broken = await startServer(site.dist, { replace: { 'data/baseline_results.json': '{"q_001": {"tier": 1, "correct": "yes"}}' } });
   try {
     const { page } = await openQuality(`${broken.url}#/quality`);
     assert.match(await page.textContent('[data-testid=load-error]'), /baseline_results\.json: at \$\.q_001\.correct: invalid type/);
-    assert.equal(await page.textContent('[data-testid=quality-heading]'), `Quality: ${agentRun(dist).combined}`);
+    assert.equal(await page.textContent('[data-testid=quality-heading]'), `Quality: ${agentRun(site.dist).combined}`);
     await page.close();
   } finally {
     await broken.close();

@@ -1,24 +1,13 @@
 // End to end: the cost-vs-accuracy chart and the paired test on #/sweep, in
 // headless Chromium against the built site. Expected figures come from the raw
 // data files (expected_figures.mjs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './server.mjs';
-import { launch, openPage, distDir } from './browser.mjs';
+import { openPage } from './browser.mjs';
 import { publishedModels } from './expected_figures.mjs';
+import { useSite } from './site.mjs';
 
-let dist, server, browser;
-
-before(async () => {
-  dist = distDir();
-  server = await startServer(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** Counts non-white pixels and pixels of one colour on the chart's canvas. */
 function inkOf(page, rgb) {
@@ -47,11 +36,11 @@ async function pointRows(page) {
 }
 
 test('the chart draws every placeable model, hovers, and follows the platform filter', async () => {
-  const models = publishedModels(dist);
+  const models = publishedModels(site.dist);
   // Placeable: ran (not every call failed) and priced above $0.
   const placeable = models.filter((m) => !m.fatal && m.cpq > 0);
-  const { page, problems } = await openPage(browser);
-  await page.goto(`${server.url}#/sweep`);
+  const { page, problems } = await openPage(site.browser);
+  await page.goto(`${site.server.url}#/sweep`);
   await page.waitForFunction((n) => document.querySelector('[data-testid=chart-canvas]')?.dataset.drawn === String(n), placeable.length);
 
   const all = await inkOf(page, TEAL);
@@ -91,13 +80,13 @@ test('the chart draws every placeable model, hovers, and follows the platform fi
 });
 
 test('the paired test compares the two models the URL names', async () => {
-  const models = publishedModels(dist);
+  const models = publishedModels(site.dist);
   const split = (a, b) => ({
     onlyA: [...a.results].filter(([q, c]) => c && b.results.get(q) === false).length,
     onlyB: [...b.results].filter(([q, c]) => c && a.results.get(q) === false).length,
   });
-  const { page, problems } = await openPage(browser);
-  await page.goto(`${server.url}#/sweep`);
+  const { page, problems } = await openPage(site.browser);
+  await page.goto(`${site.server.url}#/sweep`);
   await page.waitForSelector('[data-testid=paired-result]');
   // By default: the winner against the runner-up.
   const best = models.find((m) => m.label === 'gpt-oss-120b');
@@ -124,8 +113,8 @@ test('the paired test compares the two models the URL names', async () => {
 });
 
 test('at phone width the chart still draws and the page does not scroll sideways', async () => {
-  const page = await browser.newPage({ viewport: { width: 380, height: 800 } });
-  await page.goto(`${server.url}#/sweep`);
+  const page = await site.browser.newPage({ viewport: { width: 380, height: 800 } });
+  await page.goto(`${site.server.url}#/sweep`);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=chart-canvas]')?.dataset.drawn) > 0);
   const { width } = await (await page.$('[data-testid=chart-canvas]')).boundingBox();
   assert.ok(width > 300 && width <= 380, `the chart fits the screen (${width}px)`);

@@ -1,20 +1,21 @@
 // End to end: the built site, served on 127.0.0.1, in headless Chromium. The expected
 // figures are computed here from the raw data files, independently of the Rust code.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from './server.mjs';
-import { launch, openPage, distDir } from './browser.mjs';
+import { openPage } from './browser.mjs';
+import { useSite } from './site.mjs';
 
 const SWEEPS = ['baseten_sweep.json', 'fireworks_sweep_v2.json'];
-let dist, server, browser;
+const site = useSite();
 
 /** model id → expected accuracy text, or null for a model whose every call failed. */
 function expectedModels() {
   const out = new Map();
   for (const file of SWEEPS) {
-    const data = JSON.parse(readFileSync(path.join(dist, 'data', file), 'utf8'));
+    const data = JSON.parse(readFileSync(path.join(site.dist, 'data', file), 'utf8'));
     for (const report of data.reports) {
       const traces = report.traces;
       const correct = traces.filter((t) => t.correct).length;
@@ -40,22 +41,11 @@ async function matrixRows(page) {
   );
 }
 
-before(async () => {
-  dist = distDir();
-  server = await startServer(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 test('#/sweep shows every model with its accuracy, and reproduces every trace', async () => {
   const expected = expectedModels();
   assert.equal(expected.size, 15, 'the published sweeps hold 15 models');
-  const { page, problems } = await openPage(browser);
-  await page.goto(`${server.url}#/sweep`);
+  const { page, problems } = await openPage(site.browser);
+  await page.goto(`${site.server.url}#/sweep`);
   await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
   const rows = await matrixRows(page);
   assert.deepEqual(rows.map((r) => r.model).sort(), [...expected.keys()].sort());
@@ -86,9 +76,9 @@ test('#/sweep shows every model with its accuracy, and reproduces every trace', 
 });
 
 test('routes, sorting and filtering live in the URL', async () => {
-  const { page, problems } = await openPage(browser);
+  const { page, problems } = await openPage(site.browser);
   // The original dashboard's tab hash still leads here, rewritten to our path.
-  await page.goto(`${server.url}#modelsweep`);
+  await page.goto(`${site.server.url}#modelsweep`);
   await page.waitForFunction(() => location.hash === '#/sweep');
   await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
 
@@ -106,31 +96,31 @@ test('routes, sorting and filtering live in the URL', async () => {
   assert.equal((await matrixRows(page)).length, 5);
 
   // A shared link restores the state.
-  await page.goto(`${server.url}#/sweep?platform=baseten&sort=latency_p50`);
+  await page.goto(`${site.server.url}#/sweep?platform=baseten&sort=latency_p50`);
   await page.reload();
   await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]');
   assert.equal((await matrixRows(page)).length, 10);
   assert.match(await page.textContent('th[aria-sort=ascending]'), /Latency p50/);
 
   // A hand-edited URL with an unknown value says what it ignored.
-  await page.goto(`${server.url}#/sweep?platform=nowhere`);
+  await page.goto(`${site.server.url}#/sweep?platform=nowhere`);
   await page.reload();
   const problem = await page.waitForSelector('[data-testid=url-problem]');
   assert.match(await problem.textContent(), /unknown platform filter "nowhere"/);
   assert.equal((await matrixRows(page)).length, 15);
-  await page.goto(`${server.url}#/sweep?sort=speed`);
+  await page.goto(`${site.server.url}#/sweep?sort=speed`);
   await page.waitForFunction(() => document.querySelector('[data-testid=url-problem]')?.textContent.includes('speed'));
 
-  await page.goto(`${server.url}#/no-such-view`);
+  await page.goto(`${site.server.url}#/no-such-view`);
   await page.waitForSelector('[data-testid=not-found]');
   assert.deepEqual(problems, []);
   await page.close();
 });
 
 test('a missing data file is named, and the other file still shows', async () => {
-  const broken = await startServer(dist, { missing: ['data/fireworks_sweep_v2.json'] });
+  const broken = await startServer(site.dist, { missing: ['data/fireworks_sweep_v2.json'] });
   try {
-    const { page } = await openPage(browser);
+    const { page } = await openPage(site.browser);
     await page.goto(`${broken.url}#/sweep`);
     const error = await page.waitForSelector('[data-testid=load-error]');
     assert.match(await error.textContent(), /fireworks_sweep_v2\.json: HTTP 404/);
@@ -143,12 +133,12 @@ test('a missing data file is named, and the other file still shows', async () =>
 });
 
 test('a corrupt sweep file and a missing database are named', async () => {
-  const broken = await startServer(dist, {
+  const broken = await startServer(site.dist, {
     replace: { 'data/baseten_sweep.json': '{"platform": "baseten", "reports": 5}' },
     missing: ['data/Chinook.db'],
   });
   try {
-    const { page } = await openPage(browser);
+    const { page } = await openPage(site.browser);
     await page.goto(`${broken.url}#/sweep`);
     const error = await page.waitForSelector('[data-testid=load-error]');
     assert.match(await error.textContent(), /baseten_sweep\.json: .*reports/);

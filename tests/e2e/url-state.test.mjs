@@ -10,23 +10,12 @@
 // A control whose state deliberately stays out of the URL (an API key, a file
 // picker, free text) carries `data-no-url`; password, file and text inputs are
 // skipped anyway.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './server.mjs';
-import { launch, openPage, distDir } from './browser.mjs';
+import { openPage } from './browser.mjs';
+import { useSite } from './site.mjs';
 
-let dist, server, browser;
-
-before(async () => {
-  dist = distDir();
-  server = await startServer(dist);
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** The controls of the current view that hold state, in document order. */
 const CONTROLS = [
@@ -89,18 +78,18 @@ async function change(page, i) {
 
 /** The nav's routes (`#/sweep`, …). */
 async function routes(page) {
-  await page.goto(server.url);
+  await page.goto(site.server.url);
   await page.waitForSelector('nav a');
   return page.$$eval('nav[aria-label=Views] a', (as) => as.map((a) => a.getAttribute('href')));
 }
 
 test('URL state round-trips on every view', async (t) => {
-  const { page, problems } = await openPage(browser);
+  const { page, problems } = await openPage(site.browser);
   const hrefs = await routes(page);
   assert.ok(hrefs.length >= 3, `nav lists the views: ${hrefs}`);
   for (const href of hrefs) {
     await t.test(href, async () => {
-      await page.goto(`${server.url}${href}`);
+      await page.goto(`${site.server.url}${href}`);
       await settle(page);
       const canonical = await page.evaluate(() => location.hash);
       assert.ok(canonical.startsWith(href), `${href} stays on its view (${canonical})`);
@@ -147,12 +136,12 @@ const LINKS = [
 ];
 
 test('shared links open with their state and keep their URL', async (t) => {
-  const { page, problems } = await openPage(browser);
+  const { page, problems } = await openPage(site.browser);
   const hrefs = await routes(page);
   for (const [link, check] of LINKS) {
     const route = link.split('?')[0];
     await t.test(link, { skip: !hrefs.includes(route) && `${route} is not in this build` }, async () => {
-      await page.goto(`${server.url}${link}`);
+      await page.goto(`${site.server.url}${link}`);
       await settle(page);
       await check(page);
       assert.equal(await page.evaluate(() => location.hash), link);
