@@ -1,22 +1,18 @@
 //! The app shell: header with the nav (only views that exist), the current view
-//! chosen by the hash router, and the footer with the data's provenance.
+//! chosen by the hash router, and the footer with the data's provenance. The shell
+//! itself renders `#/` and `#/sweep`; every other view comes from a bundle fetched
+//! when first shown (see [`crate::bundles`]).
 
 use leptos::prelude::*;
 
+use crate::bundles::host::{prefetch, start_bundle, BundledView};
+use crate::bundles::Bundle;
 use crate::components::import::LibraryPanel;
 use crate::data::{provide_published_files, provide_published_sweeps, provide_sweep_library};
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
-use crate::views::cost::CostView;
-use crate::views::insights::InsightsView;
-use crate::views::latency::LatencyView;
-use crate::views::live::LiveView;
 use crate::views::not_found::NotFound;
 use crate::views::overview::OverviewView;
-use crate::views::platforms::PlatformsView;
-use crate::views::quality::QualityView;
-use crate::views::roadmap::RoadmapView;
-use crate::views::run::{provide_run_session, RunView};
 use crate::views::sweep::reproduce::use_reproducing;
 use crate::views::sweep::SweepView;
 
@@ -43,9 +39,12 @@ pub fn App() -> impl IntoView {
     provide_sweep_library();
     provide_published_files();
     use_sql_worker();
-    // Stored runs join the library at start-up; a run keeps going across views.
-    provide_run_session();
     use_reproducing();
+    // Stored runs join the library at start-up: the run session that restores them
+    // lives in the interactive bundle, fetched now only when there are any.
+    if crate::views::run::store::has_stored_runs() {
+        start_bundle(Bundle::Interactive);
+    }
 
     // Only the target decides which view is mounted; query changes stay inside the view.
     let target = Memo::new(move |_| router.location.get().target);
@@ -64,7 +63,17 @@ pub fn App() -> impl IntoView {
                 Target::View(r) | Target::Redirect(r) if r == route => Some("page"),
                 _ => None,
             };
-            view! { <a href=HashLocation::href(route) aria-current=current>{route.title()}</a> }
+            // Pointing at a link starts fetching its view's bundle.
+            let warm = move || {
+                if let Some(bundle) = Bundle::of(route) {
+                    prefetch(bundle);
+                }
+            };
+            view! {
+                <a href=HashLocation::href(route) aria-current=current on:pointerenter=move |_| warm() on:focus=move |_| warm()>
+                    {route.title()}
+                </a>
+            }
         })
         .collect_view();
 
@@ -81,16 +90,11 @@ pub fn App() -> impl IntoView {
         <LibraryPanel />
         <main id="main" tabindex="-1">
             {move || match target.get() {
-                Target::View(Route::Overview) | Target::Redirect(Route::Overview) => view! { <OverviewView /> }.into_any(),
-                Target::View(Route::Sweep) | Target::Redirect(Route::Sweep) => view! { <SweepView /> }.into_any(),
-                Target::View(Route::Platforms) | Target::Redirect(Route::Platforms) => view! { <PlatformsView /> }.into_any(),
-                Target::View(Route::Cost) | Target::Redirect(Route::Cost) => view! { <CostView /> }.into_any(),
-                Target::View(Route::Insights) | Target::Redirect(Route::Insights) => view! { <InsightsView /> }.into_any(),
-                Target::View(Route::Latency) | Target::Redirect(Route::Latency) => view! { <LatencyView /> }.into_any(),
-                Target::View(Route::Quality) | Target::Redirect(Route::Quality) => view! { <QualityView /> }.into_any(),
-                Target::View(Route::Roadmap) | Target::Redirect(Route::Roadmap) => view! { <RoadmapView /> }.into_any(),
-                Target::View(Route::Live) | Target::Redirect(Route::Live) => view! { <LiveView /> }.into_any(),
-                Target::View(Route::Run) | Target::Redirect(Route::Run) => view! { <RunView /> }.into_any(),
+                Target::View(route) | Target::Redirect(route) => match Bundle::of(route) {
+                    Some(bundle) => view! { <BundledView route=route bundle=bundle /> }.into_any(),
+                    None if route == Route::Sweep => view! { <SweepView /> }.into_any(),
+                    None => view! { <OverviewView /> }.into_any(),
+                },
                 Target::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
             }}
         </main>

@@ -9,6 +9,7 @@
 //! forms come from `sqlsweep_core::analysis`.
 
 pub mod app;
+pub mod bundles;
 pub mod components;
 pub mod data;
 pub mod live;

@@ -2,6 +2,9 @@
 //! files the user imported, and runs made in this browser — behind one context, so
 //! an import or a finished run joins every view at once, labelled with its source.
 //!
+//! Additions (imports, own runs) are shared with the page's other wasm modules
+//! through [`super::registry`]: this module's `added` is a parsed mirror of it.
+//!
 //! Views never read the published files directly: they read [`SweepLibrary::sweeps`]
 //! or, once the published files have loaded, [`use_loaded`] (the sweeps with the
 //! core's normalised records, recomputed only when the library changes). A broken
@@ -16,6 +19,7 @@ use sqlsweep_core::sweep::SweepFile;
 
 use super::fetch::FetchError;
 use super::published::{use_published_sweeps, PublishedSweeps};
+use super::registry;
 
 /// One sweep in the library.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,9 +63,11 @@ impl Loaded {
 #[derive(Clone, Copy)]
 pub struct SweepLibrary {
     published: PublishedSweeps,
-    /// Imported files and own runs, in the order they were added.
+    /// Imported files and own runs, in the order they were added: this module's
+    /// parsed mirror of the page's shared additions.
     added: RwSignal<Vec<LibraryEntry>>,
-    next_id: StoredValue<usize>,
+    /// The shared revision each mirrored entry was parsed from.
+    revs: StoredValue<Vec<(usize, u64)>>,
 }
 
 impl SweepLibrary {
@@ -131,40 +137,96 @@ impl SweepLibrary {
     /// Adds a run made in this browser (or replaces the entry with the same `file`,
     /// so a run in progress can be re-published as it grows).
     pub fn add_own(&self, label: &str, sweep: SweepFile) -> LibraryEntry {
-        if let Some(existing) = self
+        let existing = self
             .added
-            .with_untracked(|a| a.iter().find(|e| e.file == label).map(|e| e.id))
-        {
-            let entry = LibraryEntry {
-                id: existing,
-                file: label.to_string(),
-                sweep: Arc::new(sweep),
-            };
-            self.added.update(|a| {
-                if let Some(slot) = a.iter_mut().find(|e| e.id == existing) {
-                    *slot = entry.clone();
-                }
-            });
-            return entry;
-        }
-        self.add(label, sweep)
+            .with_untracked(|a| a.iter().find(|e| e.file == label).map(|e| e.id));
+        self.publish(existing, label, sweep)
     }
 
-    /// Removes an imported file or own run (published files stay).
+    /// Removes an imported file or own run (published files stay), in every module.
     pub fn remove(&self, id: usize) {
+        registry::remove(self.first_id(), id);
+        self.revs.update_value(|r| r.retain(|(i, _)| *i != id));
         self.added.update(|a| a.retain(|e| e.id != id));
+        registry::announce();
     }
 
     fn add(&self, file: &str, sweep: SweepFile) -> LibraryEntry {
-        let id = self.next_id.get_value();
-        self.next_id.set_value(id + 1);
+        self.publish(None, file, sweep)
+    }
+
+    /// Writes an addition to the shared library (a new id unless `id` replaces one),
+    /// mirrors it here at once and tells the other modules.
+    fn publish(&self, id: Option<usize>, file: &str, sweep: SweepFile) -> LibraryEntry {
+        let first = self.first_id();
+        let id = id.unwrap_or_else(|| registry::allocate_id(first));
+        let rev = registry::put(first, id, file, &sqlsweep_core::sweep::to_json(&sweep));
         let entry = LibraryEntry {
             id,
             file: file.to_string(),
             sweep: Arc::new(sweep),
         };
-        self.added.update(|a| a.push(entry.clone()));
+        self.revs.update_value(|r| {
+            r.retain(|(i, _)| *i != id);
+            r.push((id, rev));
+        });
+        self.added.update(|a| match a.iter_mut().find(|e| e.id == id) {
+            Some(slot) => *slot = entry.clone(),
+            None => a.push(entry.clone()),
+        });
+        registry::announce();
         entry
+    }
+
+    /// Ids of additions start after the published files'.
+    fn first_id(&self) -> usize {
+        self.published.slots.len()
+    }
+
+    /// Brings the mirror up to date with the shared additions: entries written by
+    /// another module are parsed (ours are already here), removed ones dropped.
+    fn sync(&self) {
+        let first = self.first_id();
+        let heads = registry::heads(first);
+        let revs = self.revs.get_value();
+        let current = self.added.get_untracked();
+        let unchanged = heads.len() == current.len()
+            && heads
+                .iter()
+                .zip(&current)
+                .all(|(h, e)| h.id == e.id && revs.contains(&(h.id, h.rev)));
+        if unchanged {
+            return;
+        }
+        let mut next = Vec::with_capacity(heads.len());
+        let mut next_revs = Vec::with_capacity(heads.len());
+        for head in heads {
+            let kept = revs
+                .contains(&(head.id, head.rev))
+                .then(|| current.iter().find(|e| e.id == head.id).cloned())
+                .flatten();
+            let entry = kept.or_else(|| {
+                let json = registry::json_of(first, head.id)?;
+                match sqlsweep_core::sweep::load(json.as_bytes(), &head.file) {
+                    Ok(sweep) => Some(LibraryEntry {
+                        id: head.id,
+                        file: head.file.clone(),
+                        sweep: Arc::new(sweep),
+                    }),
+                    // Written by this page in our own schema: failing to read it back is a bug.
+                    Err(e) => {
+                        leptos::logging::error!("shared library entry {}: {e}", head.file);
+                        None
+                    }
+                }
+            });
+            if let Some(entry) = entry {
+                next_revs.push((head.id, head.rev));
+                next.push(entry);
+            }
+        }
+        self.revs.set_value(next_revs);
+        self.added.set(next);
     }
 }
 
@@ -183,8 +245,12 @@ pub fn provide_sweep_library() -> SweepLibrary {
     let library = SweepLibrary {
         published,
         added: RwSignal::new(Vec::new()),
-        next_id: StoredValue::new(published.slots.len()),
+        revs: StoredValue::new(Vec::new()),
     };
+    // What other modules added before this one started, then whatever they add later.
+    library.sync();
+    let listener = window_event_listener_untyped(registry::CHANGED, move |_| library.sync());
+    on_cleanup(move || listener.remove());
     provide_context(library);
     library
 }

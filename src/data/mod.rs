@@ -6,6 +6,7 @@ pub mod fetch;
 pub mod files;
 pub mod library;
 pub mod published;
+pub mod registry;
 
 pub use fetch::FetchError;
 pub use files::{

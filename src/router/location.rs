@@ -76,7 +76,8 @@ impl Route {
         }
     }
 
-    fn from_path(path: &str) -> Option<Route> {
+    /// The view at `path` (the part of the hash after `#/`, without the query).
+    pub fn from_path(path: &str) -> Option<Route> {
         Route::ALL.into_iter().find(|r| r.path() == path)
     }
 

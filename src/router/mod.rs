@@ -21,6 +21,16 @@ pub struct HashRouter {
 }
 
 impl HashRouter {
+    /// Re-reads the address bar. A module mounted by another module's router (see
+    /// `crate::bundles`) calls this first: its own `hashchange` listener may not
+    /// have run yet, and a view must never write its query under the old route.
+    pub fn refresh(&self) {
+        let now = HashLocation::parse(&current_hash());
+        if self.location.get_untracked() != now {
+            self.set_location.set(now);
+        }
+    }
+
     /// Replaces the query part of the current view's URL without adding a history
     /// entry (sorting a table should not fill the back button).
     pub fn replace_query(&self, query: Query) {

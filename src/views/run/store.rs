@@ -260,6 +260,12 @@ fn full_message() -> String {
         .to_string()
 }
 
+/// True when this browser holds runs (or a run's traces) from an earlier visit:
+/// the shell then starts the run session at once, so they join the library.
+pub fn has_stored_runs() -> bool {
+    WebStorage::open().is_some_and(|s| s.keys().iter().any(|k| k.starts_with(PREFIX)))
+}
+
 /// The page's `localStorage`.
 pub struct WebStorage(pub web_sys::Storage);
 
