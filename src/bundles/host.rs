@@ -1,7 +1,7 @@
-//! The shell's side of a bundle: `<BundledView>` fetches the bundle's module (once
-//! per page; a failed fetch can be retried), mounts the view into its own `<div>`
-//! and unmounts it when the route changes. While the module loads, the view's
-//! place holds a status line; if it cannot load, the line says why.
+//! The shell's side of a bundle: `<BundledView>` fetches the bundle's module and
+//! style sheets (once per page; a failed fetch can be retried), mounts the view
+//! into its own `<div>` and unmounts it when the route changes. While the module
+//! loads, the view's place holds a status line; if it cannot load, the line says why.
 
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -13,16 +13,31 @@ use crate::router::Route;
 
 #[wasm_bindgen(inline_js = r#"
 const loads = new Map();
-// Imports a bundle's wasm-bindgen module and initialises it, once per page; a
-// failed load is forgotten so that the next attempt fetches again.
-export function load_bundle(name) {
+// Links a style sheet (once per page); settles when it has loaded, so a view is
+// never shown unstyled. A sheet that fails leaves the view usable, unstyled.
+function link_style(name) {
+  const href = new URL(`style/${name}.css`, document.baseURI).href;
+  const existing = [...document.querySelectorAll('link[rel=stylesheet]')].find((l) => l.href === href);
+  if (existing) return Promise.resolve();
+  return new Promise((resolve) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    link.onload = link.onerror = () => resolve();
+    document.head.append(link);
+  });
+}
+// Imports a bundle's wasm-bindgen module and initialises it, with its style sheets,
+// once per page; a failed load is forgotten so that the next attempt fetches again.
+export function load_bundle(name, styles) {
   let load = loads.get(name);
   if (!load) {
     const url = new URL(`${name}.js`, document.baseURI).href;
-    load = import(url).then(async (module) => {
+    const code = import(url).then(async (module) => {
       await module.default();
       return module;
     });
+    load = Promise.all([code, ...styles.map(link_style)]).then(([module]) => module);
     load.catch(() => loads.delete(name));
     loads.set(name, load);
   }
@@ -40,7 +55,7 @@ export function unmount_view(handle) {
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
-    fn load_bundle(name: &str) -> Result<js_sys::Promise, JsValue>;
+    fn load_bundle(name: &str, styles: Vec<JsValue>) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(catch)]
     fn start_module(module: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(catch)]
@@ -53,7 +68,7 @@ extern "C" {
 pub fn prefetch(bundle: Bundle) {
     // A failed fetch is already handled (forgotten) by `load_bundle`; whoever
     // mounts a view from it sees the error.
-    let _ = load_bundle(bundle.binary());
+    let _ = start_load(bundle);
 }
 
 /// Fetches `bundle` and creates its contexts without showing a view (the
@@ -71,8 +86,13 @@ pub fn start_bundle(bundle: Bundle) {
     });
 }
 
+fn start_load(bundle: Bundle) -> Result<js_sys::Promise, JsValue> {
+    let styles = bundle.styles().iter().map(|s| JsValue::from_str(s)).collect();
+    load_bundle(bundle.binary(), styles)
+}
+
 async fn load(bundle: Bundle) -> Result<JsValue, String> {
-    let load = load_bundle(bundle.binary()).map_err(|e| js_text(&e))?;
+    let load = start_load(bundle).map_err(|e| js_text(&e))?;
     JsFuture::from(load).await.map_err(|e| js_text(&e))
 }
 
@@ -135,7 +155,7 @@ pub fn BundledView(route: Route, bundle: Bundle) -> impl IntoView {
         Status::Failed(why) => Some(
             view! {
                 <p class="bundle-status error" role="alert" data-testid="bundle-error">
-                    {format!("The code of {} could not be loaded: {why}. ", route.title())}
+                    {format!("The code of this view ({}) could not be loaded: {why}. ", route.title())}
                     <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Try again"</button>
                 </p>
             }

@@ -45,6 +45,16 @@ impl Bundle {
         }
     }
 
+    /// Its views' style sheets (`style/bundled/`, copied to `dist/style/`), linked
+    /// by the shell with the bundle, in cascade order.
+    pub fn styles(self) -> &'static [&'static str] {
+        match self {
+            Bundle::Dashboard => &["platforms", "cost", "insights", "latency", "quality", "roadmap"],
+            // controls.css holds what #/live and #/run share; their own files refine it.
+            Bundle::Interactive => &["controls", "live", "run"],
+        }
+    }
+
     /// The name of its binary, which is also its files' stem in `dist/`
     /// (`sqlsweep-dashboard.js` and `sqlsweep-dashboard_bg.wasm`).
     pub fn binary(self) -> &'static str {
@@ -72,6 +82,21 @@ mod tests {
         }
         check(Route::Live, Some(Bundle::Interactive));
         check(Route::Run, Some(Bundle::Interactive));
+    }
+
+    #[test]
+    fn every_bundled_style_sheet_exists_and_is_linked_once() {
+        let mut linked: Vec<&str> = Bundle::ALL.iter().flat_map(|b| b.styles().iter().copied()).collect();
+        for name in &linked {
+            let path = format!("{}/style/bundled/{name}.css", env!("CARGO_MANIFEST_DIR"));
+            assert!(std::path::Path::new(&path).is_file(), "{path} missing");
+        }
+        let on_disk = std::fs::read_dir(format!("{}/style/bundled", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .count();
+        linked.sort();
+        linked.dedup();
+        assert_eq!(linked.len(), on_disk, "each file in style/bundled belongs to exactly one bundle");
     }
 
     #[test]
