@@ -85,7 +85,9 @@ impl GoldSet {
                 ),
             ));
         }
-        let raw: Vec<PublishedQuestion> = deserialize_at(value).map_err(fault)?;
+        // Typed, from the text (see `deserialize_at`); the value only vetted the shape.
+        drop(value);
+        let raw: Vec<PublishedQuestion> = deserialize_at(bytes).map_err(fault)?;
 
         let mut seen = HashSet::new();
         let mut questions = Vec::with_capacity(raw.len());

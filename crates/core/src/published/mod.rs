@@ -9,9 +9,10 @@
 //! missing `Option` field reads as `None` (serde's rule for `Option`), so those
 //! fields carry no `#[serde(default)]`.
 //!
-//! Every loader runs the same skeleton: [`load`] (one JSON value → typed struct
-//! with path errors → the file's own [`Checked::check`]) or, for files keyed by
-//! question or model id, [`keyed_entries`].
+//! Every loader runs the same skeleton: [`load`] (the file's text → typed struct,
+//! errors at the JSON path [`error_path`] finds → the file's own [`Checked::check`])
+//! or, for files keyed by question or model id, [`keyed_entries`] then
+//! `parse_value` per entry.
 
 pub mod agent_eval;
 pub mod baseline;
@@ -21,7 +22,7 @@ pub mod sequential;
 
 use serde::de::DeserializeOwned;
 
-use crate::json_rows::{key_segment, path_string};
+use crate::json_rows::{error_path, key_segment, message_of};
 
 /// A published file that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,15 +59,13 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
         ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = path_string(e.path());
-        let inner = e.into_inner();
-        let message = if inner.is_syntax() || inner.is_eof() {
-            format!("not valid JSON ({inner}); expected {what}")
+    let value = T::deserialize(&mut de).map_err(|e| {
+        let message = if e.is_syntax() || e.is_eof() {
+            format!("not valid JSON ({e}); expected {what}")
         } else {
-            format!("{inner}; expected {what}")
+            format!("{e}; expected {what}")
         };
-        PublishedError::new(file, path, message)
+        PublishedError::new(file, error_path(bytes, &e), message)
     })?;
     de.end().map_err(|e| {
         PublishedError::new(
@@ -115,15 +114,22 @@ pub(crate) fn keyed_entries(
 
 /// Deserialises one already-parsed value found at JSON path `at` (e.g. `$.q_001`);
 /// errors carry the full path.
+///
+/// The value is written back to text and read from there, like every other file:
+/// `T` is then read by the one deserializer all types are compiled for (see
+/// [`crate::json_rows::deserialize_at`]), and the error's position in that text gives
+/// the path within the value. The text is compact JSON of the same value, so the
+/// path is the same as in the file; its line and column are not, hence left out.
 pub(crate) fn parse_value<T: DeserializeOwned>(
     v: &serde_json::Value,
     file: &str,
     at: &str,
     what: &str,
 ) -> Result<T, PublishedError> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        let path = format!("{at}{}", &path_string(e.path())[1..]);
-        PublishedError::new(file, path, format!("{}; expected {what}", e.into_inner()))
+    let text = v.to_string();
+    serde_json::from_slice(text.as_bytes()).map_err(|e| {
+        let path = format!("{at}{}", &error_path(text.as_bytes(), &e)[1..]);
+        PublishedError::new(file, path, format!("{}; expected {what}", message_of(&e)))
     })
 }
 

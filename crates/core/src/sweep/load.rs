@@ -8,6 +8,9 @@
 //!
 //! Anything else — or a file that breaks either format — gets a [`LoadError`] naming the
 //! file, the JSON path and what was wrong. Never a panic: the input is user-supplied.
+//!
+//! The format is detected on the parsed [`Value`]; the typed read then deserialises the
+//! file's text again (see [`deserialize_at`]), not the value.
 
 use serde_json::Value;
 
@@ -34,47 +37,70 @@ pub fn load(bytes: &[u8], file_name: &str) -> Result<SweepFile, LoadError> {
     };
     let fault = |f: JsonFault| err(f.path, f.message);
     let value = parse_file(bytes).map_err(fault)?;
-    let Value::Object(top) = &value else {
-        return Err(err(
-            "$".into(),
+    let format = detect(&value).map_err(fault)?;
+    // The typed read is from the text; the value is no longer needed.
+    drop(value);
+    match format {
+        Format::Ours => deserialize_at(bytes).map_err(fault),
+        Format::Legacy => {
+            let legacy: LegacyFile = deserialize_at(bytes).map_err(fault)?;
+            convert(legacy, file_name).map_err(fault)
+        }
+    }
+}
+
+/// The sweep formats [`load`] reads.
+enum Format {
+    /// Ours, at a schema version this build reads.
+    Ours,
+    /// The original benchmark's.
+    Legacy,
+}
+
+/// Tells the format from the top-level keys, so a file in neither format (or a newer
+/// version of ours) is refused with a plain message before any typed read.
+fn detect(value: &Value) -> Result<Format, JsonFault> {
+    let fault = |path: &str, message: String| JsonFault {
+        path: path.into(),
+        message,
+    };
+    let Value::Object(top) = value else {
+        return Err(fault(
+            "$",
             format!(
                 "expected a JSON object (a sweep file), found {}",
-                kind_of(&value)
+                kind_of(value)
             ),
         ));
     };
 
     if let Some(schema) = top.get("schema") {
         if schema.as_str() != Some(SCHEMA_ID) {
-            return Err(err(
-                "$.schema".into(),
+            return Err(fault(
+                "$.schema",
                 format!("unknown schema {schema}; expected \"{SCHEMA_ID}\""),
             ));
         }
         let version = top.get("version").and_then(Value::as_u64);
-        match version {
-            None => return Err(err("$.version".into(), "expected the schema version, a positive integer".into())),
-            Some(0) => return Err(err("$.version".into(), "version 0 does not exist; expected 1 or later".into())),
-            Some(v) if v > u64::from(SCHEMA_VERSION) => {
-                return Err(err(
-                    "$.version".into(),
-                    format!(
-                        "written by a newer sqlsweep (schema version {v}); this one reads versions up to {SCHEMA_VERSION}"
-                    ),
-                ))
-            }
-            Some(_) => {}
-        }
-        return deserialize_at(value).map_err(fault);
+        return match version {
+            None => Err(fault("$.version", "expected the schema version, a positive integer".into())),
+            Some(0) => Err(fault("$.version", "version 0 does not exist; expected 1 or later".into())),
+            Some(v) if v > u64::from(SCHEMA_VERSION) => Err(fault(
+                "$.version",
+                format!(
+                    "written by a newer sqlsweep (schema version {v}); this one reads versions up to {SCHEMA_VERSION}"
+                ),
+            )),
+            Some(_) => Ok(Format::Ours),
+        };
     }
 
     if top.contains_key("reports") {
-        let legacy: LegacyFile = deserialize_at(value).map_err(fault)?;
-        return convert(legacy, file_name).map_err(fault);
+        return Ok(Format::Legacy);
     }
 
-    Err(err(
-        "$".into(),
+    Err(fault(
+        "$",
         format!(
             "not a sweep file: expected \"schema\": \"{SCHEMA_ID}\" (this tool's format) or a \"reports\" \
              array (the original benchmark's format); found keys {}",
