@@ -3,13 +3,15 @@
 //! always checked against the manifest's size and sha256 before use.
 //!
 //! Shared by `fetch-data` (all files) and `verify` (just Chinook and the gold set), so
-//! both work on a fresh clone.
+//! both work on a fresh clone. `fetch-data` also writes the copies the web page serves
+//! ([`DataPlan::write_web_copies`]): JSON without its whitespace, other files as they are.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use sqlsweep_core::json_minify::minify;
 use sqlsweep_core::manifest::{Manifest, ManifestEntry};
 
 /// Environment variable naming a mirror directory of the data files.
@@ -24,6 +26,9 @@ pub struct DataPlan {
     pub manifest: Manifest,
     /// Where fetched files are kept (`data/cache/` by default, git-ignored).
     pub dest: PathBuf,
+    /// Where the copies the web page serves are written (`data/web/` by default,
+    /// git-ignored; Trunk copies it into the site as `data/`). Only `fetch-data` writes it.
+    pub web: PathBuf,
     /// A directory holding copies of the files, if any.
     pub mirror: Option<PathBuf>,
 }
@@ -38,7 +43,8 @@ pub enum Obtained {
 
 impl DataPlan {
     /// Resolves the manifest (`--manifest`, else `data/manifest.toml` found by walking up
-    /// from the current directory), the destination (`--dest`, else `data/cache/`) and the
+    /// from the current directory), the destination (`--dest`, else `data/cache/`), the web
+    /// copies' folder (`data/web/` beside it; callers may override [`DataPlan::web`]) and the
     /// mirror (`--mirror`, else `$SQLSWEEP_MIRROR`, else `../shared/reference` beside the
     /// repository when it exists).
     pub fn resolve(
@@ -73,6 +79,7 @@ impl DataPlan {
         let dest = dest
             .map(Path::to_path_buf)
             .unwrap_or_else(|| root.join("data/cache"));
+        let web = root.join("data/web");
         let mirror = match mirror {
             Some(m) => Some(existing_dir(m, "--mirror")?),
             None => match std::env::var_os(MIRROR_ENV).filter(|v| !v.is_empty()) {
@@ -89,6 +96,7 @@ impl DataPlan {
             manifest_path,
             manifest,
             dest,
+            web,
             mirror,
         })
     }
@@ -127,6 +135,57 @@ impl DataPlan {
             .map_err(|e| format!("{}: cannot write {}: {e}", entry.name, target.display()))?;
         Ok((target, how))
     }
+
+    /// Writes the copy of every manifest file that the web page serves into [`DataPlan::web`],
+    /// from the verified files in [`DataPlan::dest`]: each `.json` file without the
+    /// whitespace between its tokens ([`minify`]: strings and numbers byte-identical, so it
+    /// parses to exactly the same values), every other file as it is. Rewritten on every
+    /// call (each atomically), so the copies never lag behind the cache. Call it only once
+    /// every file has been verified.
+    ///
+    /// A `.json` file that does not parse as JSON is copied unchanged (minifying invalid
+    /// JSON could change what a parser sees) and named in [`WebCopies::not_json`].
+    pub fn write_web_copies(&self) -> Result<WebCopies, String> {
+        let mut copies = WebCopies::default();
+        for entry in &self.manifest.files {
+            let source = self.dest.join(&entry.name);
+            let bytes = fs::read(&source)
+                .map_err(|e| format!("{}: cannot read {}: {e}", entry.name, source.display()))?;
+            let is_json = Path::new(&entry.name)
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("json"));
+            let out = if !is_json {
+                bytes
+            } else if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
+                copies.not_json.push(entry.name.clone());
+                bytes
+            } else {
+                let minified = minify(&bytes);
+                copies.json_files += 1;
+                copies.json_bytes_before += bytes.len() as u64;
+                copies.json_bytes_after += minified.len() as u64;
+                minified
+            };
+            let target = self.web.join(&entry.name);
+            write_atomically(&target, &out)
+                .map_err(|e| format!("{}: cannot write {}: {e}", entry.name, target.display()))?;
+            copies.files += 1;
+        }
+        Ok(copies)
+    }
+}
+
+/// What [`DataPlan::write_web_copies`] wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebCopies {
+    /// Files written (all of the manifest's).
+    pub files: usize,
+    /// JSON files written without whitespace, and their total sizes before and after.
+    pub json_files: usize,
+    pub json_bytes_before: u64,
+    pub json_bytes_after: u64,
+    /// `.json` files that did not parse, copied unchanged.
+    pub not_json: Vec<String>,
 }
 
 fn existing_dir(path: &Path, what: &str) -> Result<PathBuf, String> {

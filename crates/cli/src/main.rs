@@ -31,7 +31,8 @@ struct Cli {
 enum Command {
     /// One streamed call to a provider or local endpoint: outcome, timings, usage, answer.
     Probe(cmd::probe::ProbeArgs),
-    /// Fetch the external data files (Chinook, the published results) into data/cache/.
+    /// Fetch the external data files (Chinook, the published results) into data/cache/,
+    /// and write the copies the web page serves into data/web/ (JSON without whitespace).
     FetchData(cmd::fetch_data::Args),
     /// Re-execute and re-score every trace of sweep files; exit 1 on any disagreement.
     Verify(cmd::verify::Args),

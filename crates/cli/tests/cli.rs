@@ -1,6 +1,6 @@
 //! End-to-end tests of the built `sqlsweep` binary: `verify` on the published sweeps
 //! (explicit inputs, and through the data manifest as on a fresh clone), its failure
-//! modes, and `fetch-data` from a mirror with sha256 checks.
+//! modes, and `fetch-data` from a mirror with sha256 checks and the web copies it writes.
 //!
 //! The published data is read from `$SQLSWEEP_MIRROR` or `../shared/reference`; when
 //! absent the tests say so and skip.
@@ -112,6 +112,10 @@ fn verify_obtains_chinook_and_gold_through_the_manifest() {
             "{name} fetched into data/cache"
         );
     }
+    assert!(
+        !clone.join("data/web").exists(),
+        "only fetch-data writes the web copies"
+    );
     let _ = std::fs::remove_dir_all(&clone);
 }
 
@@ -269,6 +273,10 @@ fn fetch_data_copies_verifies_and_names_corrupt_files() {
         !dest.join("baseten_models_meta.json").exists(),
         "a corrupt file is never written"
     );
+    assert!(
+        !dir.join("data/web").exists(),
+        "no web copies unless every file verified"
+    );
 
     let out = fetch(&good_mirror);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -313,5 +321,127 @@ fn fetch_data_copies_verifies_and_names_corrupt_files() {
     let out = fetch(&dir.join("nope"));
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("is not a directory"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A manifest holding the real manifest's entries for `names`.
+fn manifest_with(names: &[&str]) -> String {
+    let real = std::fs::read_to_string(repo_root().join("data/manifest.toml")).unwrap();
+    let mut out = String::new();
+    for name in names {
+        let start = real
+            .find(&format!("name = \"{name}\""))
+            .unwrap_or_else(|| panic!("{name} in the manifest"));
+        let end = real[start..].find("\n\n").map_or(real.len(), |e| start + e);
+        out.push_str(&format!("[[file]]\n{}\n\n", &real[start..end]));
+    }
+    out
+}
+
+#[test]
+fn fetch_data_writes_web_copies_json_without_whitespace_others_as_is() {
+    let Some(r) = reference() else { return };
+    let dir = temp_dir("web");
+    let json = [
+        "baseten_models_meta.json",
+        "dev_questions_with_answers.json",
+    ];
+    let names = [json[0], "Chinook.db", json[1]];
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let manifest = dir.join("data/manifest.toml");
+    std::fs::write(&manifest, manifest_with(&names)).unwrap();
+    let fetch = |extra: &[&Path]| {
+        let out = bin()
+            .arg("fetch-data")
+            .arg("--manifest")
+            .arg(&manifest)
+            .arg("--mirror")
+            .arg(&r)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let listing = |d: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let mut sorted = names.map(String::from).to_vec();
+    sorted.sort();
+
+    // Defaults: data/cache and data/web beside the manifest's data/ folder.
+    let stdout = fetch(&[]);
+    let (cache, web) = (dir.join("data/cache"), dir.join("data/web"));
+    assert_eq!(
+        listing(&web),
+        sorted,
+        "exactly the manifest's files, no temporary files"
+    );
+    for name in names {
+        assert_eq!(
+            std::fs::read(cache.join(name)).unwrap(),
+            std::fs::read(r.join(name)).unwrap(),
+            "{name}: the cached original is byte-identical"
+        );
+    }
+    assert_eq!(
+        std::fs::read(web.join("Chinook.db")).unwrap(),
+        std::fs::read(r.join("Chinook.db")).unwrap(),
+        "a binary file is copied as is"
+    );
+    let (mut before, mut after) = (0, 0);
+    for name in json {
+        let original = std::fs::read(r.join(name)).unwrap();
+        let copy = std::fs::read(web.join(name)).unwrap();
+        assert!(!copy.contains(&b'\n'), "{name}: no newline in the web copy");
+        assert!(copy.len() < original.len(), "{name}: smaller");
+        assert_eq!(
+            serde_json::from_slice::<Value>(&copy).unwrap(),
+            serde_json::from_slice::<Value>(&original).unwrap(),
+            "{name}: the web copy holds the same JSON"
+        );
+        before += original.len() as i64;
+        after += copy.len() as i64;
+    }
+    let thousands = sqlsweep_core::analysis::format::thousands;
+    let summary = format!(
+        "web copies: 3 files in {} (JSON without whitespace: {} → {} bytes)",
+        web.display(),
+        thousands(before),
+        thousands(after)
+    );
+    assert!(stdout.contains(&summary), "{summary:?} in {stdout}");
+
+    // Rewritten on every run, even when the cache is already complete: never stale.
+    std::fs::write(web.join(json[0]), b"stale").unwrap();
+    std::fs::remove_file(web.join("Chinook.db")).unwrap();
+    let stdout = fetch(&[]);
+    assert!(stdout.contains("already present"), "{stdout}");
+    assert!(stdout.contains(&summary), "{summary:?} in {stdout}");
+    assert_eq!(listing(&web), sorted);
+    assert!(std::fs::read(web.join(json[0]))
+        .unwrap()
+        .starts_with(b"{\""));
+
+    // --web chooses another folder.
+    let elsewhere = dir.join("site-data");
+    let stdout = fetch(&[Path::new("--web"), &elsewhere]);
+    assert!(
+        stdout.contains(&format!("web copies: 3 files in {}", elsewhere.display())),
+        "{stdout}"
+    );
+    assert_eq!(listing(&elsewhere), sorted);
+    for name in names {
+        assert_eq!(
+            std::fs::read(elsewhere.join(name)).unwrap(),
+            std::fs::read(web.join(name)).unwrap(),
+            "{name}: same copy in either folder"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

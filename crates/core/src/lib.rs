@@ -12,6 +12,7 @@ pub mod exchange;
 #[cfg(feature = "sqlite")]
 pub mod exec;
 pub mod gold;
+pub mod json_minify;
 pub mod json_rows;
 pub mod live;
 pub mod manifest;

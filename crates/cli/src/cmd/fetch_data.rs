@@ -1,12 +1,17 @@
 //! `sqlsweep fetch-data`: fills the data cache with every file the manifest lists,
-//! from a mirror directory or by download, verifying each file's sha256.
+//! from a mirror directory or by download, verifying each file's sha256; then, once
+//! every file is verified, writes the copies the web page serves (`data/web/`: JSON
+//! without its whitespace, other files as they are).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use sqlsweep_core::analysis::format::thousands;
+
 use crate::data::{DataPlan, Obtained};
 
-/// Fetch the external data files (Chinook, the published results) into data/cache/.
+/// Fetch the external data files (Chinook, the published results) into data/cache/, and
+/// write the copies the web page serves into data/web/ (JSON without whitespace).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Directory holding copies of the data files [default: $SQLSWEEP_MIRROR, else
@@ -16,6 +21,11 @@ pub struct Args {
     /// Where to put the files [default: data/cache/ in the repository]
     #[arg(long, value_name = "DIR")]
     pub dest: Option<PathBuf>,
+    /// Where to write the copies the web page serves, rewritten on every run: JSON files
+    /// without their whitespace, other files as they are [default: data/web/ in the
+    /// repository]
+    #[arg(long, value_name = "DIR")]
+    pub web: Option<PathBuf>,
     /// The data manifest [default: data/manifest.toml, found by walking up from the
     /// current directory]
     #[arg(long, value_name = "PATH")]
@@ -23,11 +33,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let plan = DataPlan::resolve(
+    let mut plan = DataPlan::resolve(
         args.manifest.as_deref(),
         args.dest.as_deref(),
         args.mirror.as_deref(),
     )?;
+    if let Some(web) = args.web {
+        plan.web = web;
+    }
     println!("manifest: {}", plan.manifest_path.display());
     match &plan.mirror {
         Some(m) => println!("mirror: {}", m.display()),
@@ -53,6 +66,17 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     }
     if failures.is_empty() {
         println!("{} files verified (sha256)", plan.manifest.files.len());
+        let web = plan.write_web_copies()?;
+        for name in &web.not_json {
+            eprintln!("  warning: {name} does not parse as JSON; its web copy is unchanged");
+        }
+        println!(
+            "web copies: {} files in {} (JSON without whitespace: {} → {} bytes)",
+            web.files,
+            plan.web.display(),
+            thousands(web.json_bytes_before as i64),
+            thousands(web.json_bytes_after as i64)
+        );
         Ok(ExitCode::SUCCESS)
     } else {
         Err(format!(
