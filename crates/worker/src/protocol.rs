@@ -23,8 +23,12 @@ pub struct Envelope<T> {
 }
 
 /// What the page asks of the worker.
+///
+/// Both enums use serde's default (external) tagging, `{"run_sql": {…}}`: an
+/// internally tagged enum is buffered before it is decoded, which compiles every
+/// payload type a second time into the page's wasm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum Request {
     /// Fetch (URLs relative to the page) and open the database and the gold set.
     /// Later requests wait for it; the worker answers them with an error if it failed.
@@ -42,7 +46,7 @@ pub enum Request {
 
 /// What the worker answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum Reply {
     /// The worker's wasm is initialised and listening.
     Ready,
@@ -93,16 +97,22 @@ pub fn encode<T: Serialize>(id: u32, body: &T) -> String {
         body: &'a T,
     }
     // Serialising these types cannot fail: no maps with non-string keys, no foreign types.
-    serde_json::to_string(&Out { id, body }).unwrap_or_else(|e| {
-        format!(
-            r#"{{"id":{id},"body":{{"kind":"failed","error":"could not encode message: {e}"}}}}"#
-        )
-    })
+    serde_json::to_string(&Out { id, body })
+        .unwrap_or_else(|e| encode_failure(id, &format!("could not encode message: {e}")))
+}
+
+/// A [`Reply::Failed`] written by hand, for when encoding itself failed.
+fn encode_failure(id: u32, error: &str) -> String {
+    let error = serde_json::Value::String(error.to_string());
+    format!(r#"{{"id":{id},"body":{{"failed":{{"error":{error}}}}}}}"#)
 }
 
 /// Decodes a message received from `postMessage`; `what` names the expected kind.
 pub fn decode<T: DeserializeOwned>(text: &str, what: &str) -> Result<Envelope<T>, ProtocolError> {
-    serde_json::from_str(text).map_err(|e| ProtocolError(format!("malformed {what} message: {e}")))
+    // From bytes, as the sweep and gold loaders read: the page's wasm then holds one
+    // JSON reader per type, not two.
+    serde_json::from_slice(text.as_bytes())
+        .map_err(|e| ProtocolError(format!("malformed {what} message: {e}")))
 }
 
 #[cfg(test)]
@@ -198,16 +208,31 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_to_encode_is_still_a_reply() {
+        let text = encode_failure(7, r#"bad "thing" \ here"#);
+        let back: Envelope<Reply> = decode(&text, "reply").expect("decodes");
+        assert_eq!(
+            back,
+            Envelope {
+                id: 7,
+                body: Reply::Failed {
+                    error: r#"bad "thing" \ here"#.into()
+                }
+            }
+        );
+    }
+
+    #[test]
     fn malformed_messages_are_named() {
         let cases = [
             ("", "malformed request message"),
             ("{}", "malformed request message: missing field `id`"),
             (
-                r#"{"id":1,"body":{"kind":"drop_table"}}"#,
+                r#"{"id":1,"body":{"drop_table":{}}}"#,
                 "unknown variant `drop_table`",
             ),
             (
-                r#"{"id":-1,"body":{"kind":"run_sql","sql":"x","max_rows":null}}"#,
+                r#"{"id":-1,"body":{"run_sql":{"sql":"x","max_rows":null}}}"#,
                 "malformed request",
             ),
         ];

@@ -210,10 +210,11 @@ fn sort_value(r: &Record, key: SortKey) -> SortValue<'_> {
     }
 }
 
+/// Case-insensitive for ASCII (model and platform ids are ASCII), then exact; no
+/// Unicode case tables, which would weigh on the page's first load.
 fn compare_text(a: &str, b: &str) -> Ordering {
-    a.to_lowercase()
-        .cmp(&b.to_lowercase())
-        .then_with(|| a.cmp(b))
+    let folded = |s: &str| s.bytes().map(|b| b.to_ascii_lowercase()).collect::<Vec<u8>>();
+    folded(a).cmp(&folded(b)).then_with(|| a.cmp(b))
 }
 
 /// Sorts `indices` (into `records`) by `sort`, stably, nulls last in both directions.

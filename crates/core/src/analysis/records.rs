@@ -74,10 +74,16 @@ pub fn platform_slug(p: &Platform) -> String {
     match p {
         Platform::Fireworks => "fireworks".into(),
         Platform::Baseten => "baseten".into(),
+        // Non-ASCII letters become `-` either way, so ASCII lower-casing suffices.
         Platform::Custom(name) => name
-            .to_lowercase()
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
             .collect(),
     }
 }
