@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::bundles::host::{prefetch, start_bundle, BundledView};
 use crate::bundles::Bundle;
 use crate::components::import::LibraryPanel;
-use crate::data::{provide_published_files, provide_published_sweeps, provide_sweep_library};
+use crate::data::{provide_published_files, provide_published_sweeps_lean_first, provide_sweep_library};
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
 use crate::views::not_found::NotFound;
@@ -35,7 +35,8 @@ fn skip_to_main(ev: leptos::ev::MouseEvent) {
 #[component]
 pub fn App() -> impl IntoView {
     let router = use_hash_location();
-    provide_published_sweeps();
+    // The first screen from the sweeps' lean copies; the full files follow.
+    provide_published_sweeps_lean_first();
     provide_sweep_library();
     provide_published_files();
     use_sql_worker();

@@ -76,12 +76,18 @@ impl SweepLibrary {
         self.published.settled().is_none()
     }
 
+    /// True once the published files have loaded in full (the first screen may
+    /// have been shown from their lean copies, which carry no result rows).
+    pub fn complete(&self) -> bool {
+        self.published.complete()
+    }
+
     /// Errors of published files that failed to load (each names its file).
     pub fn errors(&self) -> Vec<FetchError> {
         self.published
             .slots
             .iter()
-            .filter_map(|s| s.load.get())
+            .filter_map(|s| s.current())
             .filter_map(|l| l.err())
             .collect()
     }
@@ -94,7 +100,7 @@ impl SweepLibrary {
             .iter()
             .enumerate()
             .filter_map(|(i, s)| {
-                s.load.get().and_then(|l| l.ok()).map(|sweep| LibraryEntry {
+                s.current().and_then(|l| l.ok()).map(|sweep| LibraryEntry {
                     id: i,
                     file: s.file.to_string(),
                     sweep,
@@ -267,6 +273,8 @@ pub struct LoadedData {
     pub loaded: Memo<Option<Loaded>>,
     /// Errors of published files that failed to load (each names its file).
     pub errors: Memo<Vec<FetchError>>,
+    /// True once the published files are in full (see [`SweepLibrary::complete`]).
+    pub complete: Memo<bool>,
 }
 
 /// Follows the sweep library: the records are recomputed only when its entries
@@ -276,5 +284,10 @@ pub fn use_loaded() -> LoadedData {
     let entries = Memo::new(move |_| (!library.loading()).then(|| library.entries()));
     let loaded = Memo::new(move |_| entries.get().map(Loaded::from_entries));
     let errors = Memo::new(move |_| library.errors());
-    LoadedData { loaded, errors }
+    let complete = Memo::new(move |_| library.complete());
+    LoadedData {
+        loaded,
+        errors,
+        complete,
+    }
 }

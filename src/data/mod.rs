@@ -17,7 +17,10 @@ pub use library::{
     provide_sweep_library, use_loaded, use_sweep_library, LibraryEntry, Loaded, LoadedData,
     SweepLibrary,
 };
-pub use published::{provide_published_sweeps, use_published_sweeps, PublishedSweeps, SweepSlot};
+pub use published::{
+    provide_published_sweeps, provide_published_sweeps_lean_first, use_published_sweeps,
+    PublishedSweeps, SweepSlot,
+};
 
 /// URL of a data file, relative to the page (works under any static-host path).
 pub fn data_url(file: &str) -> String {

@@ -88,7 +88,8 @@ pub fn SweepView() -> impl IntoView {
     // to the worker (an import joins when it arrives), after the first render: the
     // matrix never waits for SQLite or Chinook.
     Effect::new(move |_| {
-        let Some(loaded) = data.loaded.get() else {
+        // The lean copies shown first carry no rows: wait for the full files.
+        let Some(loaded) = data.loaded.get().filter(|_| data.complete.get()) else {
             return;
         };
         let fresh: Vec<Record> = submitted.with_untracked(|done| {
@@ -176,7 +177,8 @@ pub fn SweepView() -> impl IntoView {
             });
         Ok(sqlsweep_core::sweep::to_json(&combined))
     });
-    let ready = Signal::derive(move || records.with(|r| r.is_some()));
+    // The lean copies shown first carry no rows: export once the full files are in.
+    let ready = Signal::derive(move || records.with(|r| r.is_some()) && data.complete.get());
 
     let heading = move || match records.get() {
         None => "Model sweep".to_string(),

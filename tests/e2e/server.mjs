@@ -1,6 +1,7 @@
 // A small static file server for dist/ on 127.0.0.1 (a free port), started and
 // stopped by the tests. To test error states, `missing` lists paths to answer with 404
-// and `replace` maps paths to bodies served instead of the files; `delayMs` holds back
+// and `replace` maps paths to bodies served instead of the files (a sweep's lean copy
+// follows its file); `delayMs` holds back
 // every data file (paths under data/) that long, to watch the page while data loads.
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -22,6 +23,10 @@ export async function startServer(root, { missing = [], replace = {}, delayMs = 
     let rel = decodeURIComponent(url.pathname);
     if (delayMs > 0 && rel.startsWith('/data/')) await new Promise((r) => setTimeout(r, delayMs));
     if (rel.endsWith('/')) rel += 'index.html';
+    // A data file replaced or missing stands for its lean copy too (data/lean/, the
+    // first screen's copy of a sweep), so the page sees one consistent file.
+    const lean = rel.match(/^\/data\/lean\/(.+)$/);
+    if (lean && (`data/${lean[1]}` in replace || missing.includes(`data/${lean[1]}`))) rel = `/data/${lean[1]}`;
     const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
     if (!file.startsWith(root) || missing.includes(rel.replace(/^\//, ''))) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

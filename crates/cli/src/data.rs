@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use sqlsweep_core::json_minify::minify;
-use sqlsweep_core::manifest::{Manifest, ManifestEntry};
+use sqlsweep_core::manifest::{Manifest, ManifestEntry, Role};
+use sqlsweep_core::sweep::lean::lean_copy;
 
 /// Environment variable naming a mirror directory of the data files.
 pub const MIRROR_ENV: &str = "SQLSWEEP_MIRROR";
@@ -170,6 +171,17 @@ impl DataPlan {
             write_atomically(&target, &out)
                 .map_err(|e| format!("{}: cannot write {}: {e}", entry.name, target.display()))?;
             copies.files += 1;
+            // The dashboard's first screen reads a sweep's lean copy (core `sweep::lean`).
+            if entry.role == Role::Sweep {
+                let lean = lean_copy(&out).map_err(|e| {
+                    format!("{}: cannot write its lean copy: {e}", entry.name)
+                })?;
+                let target = self.web.join(LEAN_DIR).join(&entry.name);
+                write_atomically(&target, &lean).map_err(|e| {
+                    format!("{}: cannot write {}: {e}", entry.name, target.display())
+                })?;
+                copies.lean_files += 1;
+            }
         }
         Ok(copies)
     }
@@ -186,7 +198,13 @@ pub struct WebCopies {
     pub json_bytes_after: u64,
     /// `.json` files that did not parse, copied unchanged.
     pub not_json: Vec<String>,
+    /// Lean copies of the sweeps written under `lean/` (see core `sweep::lean`).
+    pub lean_files: usize,
 }
+
+/// The folder of the web copies holding the sweeps' lean copies (the page's
+/// `data::published::LEAN_DIR` is the same name).
+pub const LEAN_DIR: &str = "lean";
 
 fn existing_dir(path: &Path, what: &str) -> Result<PathBuf, String> {
     if path.is_dir() {

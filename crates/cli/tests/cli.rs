@@ -345,8 +345,9 @@ fn fetch_data_writes_web_copies_json_without_whitespace_others_as_is() {
     let json = [
         "baseten_models_meta.json",
         "dev_questions_with_answers.json",
+        "fireworks_sweep_v2.json",
     ];
-    let names = [json[0], "Chinook.db", json[1]];
+    let names = [json[0], "Chinook.db", json[1], json[2]];
     std::fs::create_dir_all(dir.join("data")).unwrap();
     let manifest = dir.join("data/manifest.toml");
     std::fs::write(&manifest, manifest_with(&names)).unwrap();
@@ -377,11 +378,27 @@ fn fetch_data_writes_web_copies_json_without_whitespace_others_as_is() {
     // Defaults: data/cache and data/web beside the manifest's data/ folder.
     let stdout = fetch(&[]);
     let (cache, web) = (dir.join("data/cache"), dir.join("data/web"));
+    sorted.push("lean".into());
+    sorted.sort();
     assert_eq!(
         listing(&web),
         sorted,
-        "exactly the manifest's files, no temporary files"
+        "exactly the manifest's files and the lean folder, no temporary files"
     );
+    // The sweep's lean copy: the same reports without rows and raw output.
+    assert_eq!(listing(&web.join("lean")), ["fireworks_sweep_v2.json"]);
+    let lean: Value = serde_json::from_slice(&std::fs::read(web.join("lean/fireworks_sweep_v2.json")).unwrap()).unwrap();
+    let full: Value = serde_json::from_slice(&std::fs::read(r.join("fireworks_sweep_v2.json")).unwrap()).unwrap();
+    assert_eq!(lean["reports"].as_array().unwrap().len(), full["reports"].as_array().unwrap().len());
+    for (l, f) in lean["reports"].as_array().unwrap().iter().zip(full["reports"].as_array().unwrap()) {
+        for (lt, ft) in l["traces"].as_array().unwrap().iter().zip(f["traces"].as_array().unwrap()) {
+            let mut ft = ft.as_object().unwrap().clone();
+            ft.shift_remove("rows");
+            ft.shift_remove("raw_content");
+            assert_eq!(lt.as_object().unwrap(), &ft);
+        }
+    }
+    assert!(stdout.contains("lean copies of 1 sweeps in"), "{stdout}");
     for name in names {
         assert_eq!(
             std::fs::read(cache.join(name)).unwrap(),
@@ -410,7 +427,7 @@ fn fetch_data_writes_web_copies_json_without_whitespace_others_as_is() {
     }
     let thousands = sqlsweep_core::analysis::format::thousands;
     let summary = format!(
-        "web copies: 3 files in {} (JSON without whitespace: {} → {} bytes)",
+        "web copies: 4 files in {} (JSON without whitespace: {} → {} bytes)",
         web.display(),
         thousands(before),
         thousands(after)
@@ -432,7 +449,7 @@ fn fetch_data_writes_web_copies_json_without_whitespace_others_as_is() {
     let elsewhere = dir.join("site-data");
     let stdout = fetch(&[Path::new("--web"), &elsewhere]);
     assert!(
-        stdout.contains(&format!("web copies: 3 files in {}", elsewhere.display())),
+        stdout.contains(&format!("web copies: 4 files in {}", elsewhere.display())),
         "{stdout}"
     );
     assert_eq!(listing(&elsewhere), sorted);

@@ -202,7 +202,7 @@ pub fn LibraryPanel() -> impl IntoView {
                     <span class="library-summary" data-testid="library-summary">{summary}</span>
                 </summary>
                 <ul class="library-list" data-testid="library-list">
-                    <For each=move || entries.get() key=|e| e.id let:entry>
+                    <For each=move || entries.get() key=|e| (e.id, std::sync::Arc::as_ptr(&e.sweep) as usize) let:entry>
                         <LibraryRow entry=entry library=library />
                     </For>
                 </ul>

@@ -77,6 +77,13 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             thousands(web.json_bytes_before as i64),
             thousands(web.json_bytes_after as i64)
         );
+        if web.lean_files > 0 {
+            println!(
+                "lean copies of {} sweeps in {} (no result rows or raw output: the dashboard's first screen)",
+                web.lean_files,
+                plan.web.join(crate::data::LEAN_DIR).display()
+            );
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         Err(format!(

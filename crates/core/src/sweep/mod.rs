@@ -9,6 +9,7 @@
 //!
 //! [`load()`] reads our own format and the original benchmark's published formats.
 
+pub mod lean;
 pub mod legacy;
 pub mod load;
 
