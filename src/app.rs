@@ -42,9 +42,17 @@ pub fn App() -> impl IntoView {
     use_sql_worker();
     use_reproducing();
     // Stored runs join the library at start-up: the run session that restores them
-    // lives in the interactive bundle, fetched now only when there are any.
+    // lives in the interactive bundle, fetched only when there are any, and only once
+    // the first screen has its data (it never competes with it).
     if crate::views::run::store::has_stored_runs() {
-        start_bundle(Bundle::Interactive);
+        let library = crate::data::use_sweep_library();
+        Effect::new(move |started: Option<bool>| {
+            if started == Some(true) || library.loading() {
+                return started.unwrap_or(false);
+            }
+            start_bundle(Bundle::Interactive);
+            true
+        });
     }
 
     // Only the target decides which view is mounted; query changes stay inside the view.
