@@ -127,7 +127,8 @@ pub fn BundledView(route: Route, bundle: Bundle) -> impl IntoView {
         status.set(Status::Loading);
         leptos::task::spawn_local(async move {
             let module = load(bundle).await;
-            if gone.get_value() {
+            // Navigated away while it loaded: the view's values are gone with it.
+            if gone.try_get_value().unwrap_or(true) {
                 return;
             }
             let mounted = module.and_then(|m| mount_view(&m, &element, route.path()).map_err(|e| js_text(&e)));

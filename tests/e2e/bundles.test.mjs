@@ -93,3 +93,27 @@ test('a bundle that cannot be fetched is named with a retry; the page keeps what
   assert.ok(problems.every((p) => /sqlsweep-dashboard|Failed to load resource|net::ERR/.test(p)), problems.join('\n'));
   await page.close();
 });
+
+test('leaving a bundled view while its code loads neither mounts it nor errs', async () => {
+  const { page, problems } = await openPage(site.browser);
+  await page.goto(`${site.server.url}#/sweep`);
+  await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]', LOAD);
+  // The bundle's wasm is held back, so the route changes while it loads.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/sqlsweep-dashboard_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.evaluate(() => { location.hash = '#/cost'; });
+  await page.waitForSelector('.bundle-frame[aria-busy=true]', LOAD);
+  await page.evaluate(() => { location.hash = '#/sweep'; });
+  await page.waitForSelector('[data-testid=sweep-matrix] tbody tr[data-model]', LOAD);
+  release();
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('sqlsweep-dashboard_bg.wasm')), null, LOAD);
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('main .bundled-view').count(), 0, 'nothing mounted into the shell\'s view');
+  assert.equal(await page.locator('[data-testid=cost-matrix]').count(), 0);
+  // The loaded module serves the next visit.
+  await page.evaluate(() => { location.hash = '#/cost'; });
+  await page.waitForSelector('[data-testid=cost-matrix] tbody tr[data-model]', LOAD);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
