@@ -12,6 +12,7 @@ pub mod app;
 pub mod bundles;
 pub mod components;
 pub mod data;
+pub mod js_text;
 pub mod live;
 pub mod router;
 pub mod sql_worker;

@@ -10,6 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::Bundle;
 use crate::router::Route;
+use crate::js_text::js_text;
 
 #[wasm_bindgen(inline_js = r#"
 const loads = new Map();
@@ -96,12 +97,6 @@ async fn load(bundle: Bundle) -> Result<JsValue, String> {
     JsFuture::from(load).await.map_err(|e| js_text(&e))
 }
 
-fn js_text(v: &JsValue) -> String {
-    v.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| v.as_string())
-        .unwrap_or_else(|| "unknown error".into())
-}
 
 /// Where a bundled view stands.
 #[derive(Debug, Clone, PartialEq)]

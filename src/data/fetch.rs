@@ -5,11 +5,12 @@ use std::fmt;
 use leptos::prelude::on_cleanup;
 use send_wrapper::SendWrapper;
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestInit, Response};
 
 use super::data_url;
+use crate::js_text::js_text;
 
 /// A data file could not be obtained or understood.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,13 +38,6 @@ impl FetchError {
     }
 }
 
-fn js_text(v: &JsValue) -> String {
-    if let Some(e) = v.dyn_ref::<js_sys::Error>() {
-        String::from(e.message())
-    } else {
-        v.as_string().unwrap_or_else(|| format!("{v:?}"))
-    }
-}
 
 /// Fetches `url` as bytes. `file` names it in errors; `signal` aborts it.
 pub async fn fetch_bytes(

@@ -2,13 +2,8 @@
 //! temporary `<a download>` clicked once. Nothing leaves the page.
 
 use wasm_bindgen::{JsCast, JsValue};
+use crate::js_text::js_text;
 
-fn js_text(v: &JsValue) -> String {
-    v.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| v.as_string())
-        .unwrap_or_else(|| "unknown error".into())
-}
 
 /// Offers `text` for download as `file_name` with MIME type `mime`.
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {

@@ -11,11 +11,11 @@ use leptos::prelude::*;
 use sqlsweep_core::analysis::records::sweep_label;
 use sqlsweep_core::exchange::import::check_size;
 use sqlsweep_core::sweep::{to_json, Source};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::components::export::ExportJson;
 use crate::data::{use_sweep_library, LibraryEntry, SweepLibrary};
+use crate::js_text::js_text;
 
 /// What happened to one file of an import.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,12 +59,6 @@ pub fn source_word(source: Option<&Source>) -> &'static str {
     }
 }
 
-fn js_text(v: &wasm_bindgen::JsValue) -> String {
-    v.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| v.as_string())
-        .unwrap_or_else(|| "unknown error".into())
-}
 
 /// Reads and imports one file.
 async fn import_file(library: SweepLibrary, file: web_sys::File) -> ImportOutcome {
