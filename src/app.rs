@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use crate::bundles::host::{prefetch, start_bundle, BundledView};
 use crate::bundles::Bundle;
 use crate::components::import::LibraryPanel;
-use crate::data::{provide_published_files, provide_published_sweeps_lean_first, provide_sweep_library};
+use crate::data::{
+    provide_published_files, provide_published_sweeps_lean_first, provide_sweep_library,
+};
 use crate::router::{use_hash_location, HashLocation, Route, Target};
 use crate::sql_worker::use_sql_worker;
 use crate::views::not_found::NotFound;

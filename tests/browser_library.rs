@@ -38,7 +38,13 @@ fn additions(library: &SweepLibrary) -> Vec<(usize, String, Vec<String>)> {
         .entries()
         .into_iter()
         .filter(|e| library.is_added(e.id))
-        .map(|e| (e.id, e.file.clone(), e.sweep.models.iter().map(|m| m.model.clone()).collect()))
+        .map(|e| {
+            (
+                e.id,
+                e.file.clone(),
+                e.sweep.models.iter().map(|m| m.model.clone()).collect(),
+            )
+        })
         .collect()
 }
 
@@ -47,18 +53,40 @@ fn additions_are_mirrored_between_modules() {
     let a = module_library();
     let b = module_library();
     let start = additions(&a).len();
-    assert_eq!(additions(&a), additions(&b), "both start from the page's additions");
+    assert_eq!(
+        additions(&a),
+        additions(&b),
+        "both start from the page's additions"
+    );
 
     // An import in one module joins the other with the same id and content.
-    let imported = a.import("one.json", sweep_json("acme/one").as_bytes()).expect("imports");
+    let imported = a
+        .import("one.json", sweep_json("acme/one").as_bytes())
+        .expect("imports");
     let in_b = additions(&b);
     assert_eq!(in_b.len(), start + 1);
-    assert_eq!(in_b.last().unwrap(), &(imported.id, "one.json".to_string(), vec!["acme/one".to_string()]));
-    let b_entry = b.entries().into_iter().find(|e| e.id == imported.id).unwrap();
-    assert_eq!(*b_entry.sweep, *imported.sweep, "the sweep crosses modules unchanged");
+    assert_eq!(
+        in_b.last().unwrap(),
+        &(
+            imported.id,
+            "one.json".to_string(),
+            vec!["acme/one".to_string()]
+        )
+    );
+    let b_entry = b
+        .entries()
+        .into_iter()
+        .find(|e| e.id == imported.id)
+        .unwrap();
+    assert_eq!(
+        *b_entry.sweep, *imported.sweep,
+        "the sweep crosses modules unchanged"
+    );
 
     // Ids never collide, whichever module adds.
-    let other = b.import("two.json", sweep_json("acme/two").as_bytes()).expect("imports");
+    let other = b
+        .import("two.json", sweep_json("acme/two").as_bytes())
+        .expect("imports");
     assert_ne!(other.id, imported.id);
     assert_eq!(additions(&a), additions(&b));
 
@@ -69,8 +97,14 @@ fn additions_are_mirrored_between_modules() {
     let again = a.add_own("your run", grown);
     assert_eq!(run.id, again.id, "same label, same entry");
     let mirrored = additions(&b);
-    assert_eq!(mirrored.iter().filter(|(_, f, _)| f == "your run").count(), 1);
-    assert_eq!(mirrored.iter().find(|(id, _, _)| *id == run.id).unwrap().2, vec!["acme/one-grown".to_string()]);
+    assert_eq!(
+        mirrored.iter().filter(|(_, f, _)| f == "your run").count(),
+        1
+    );
+    assert_eq!(
+        mirrored.iter().find(|(id, _, _)| *id == run.id).unwrap().2,
+        vec!["acme/one-grown".to_string()]
+    );
 
     // A refused import changes nothing anywhere.
     let before = additions(&a);

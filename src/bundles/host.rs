@@ -9,8 +9,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::Bundle;
-use crate::router::Route;
 use crate::js_text::js_text;
+use crate::router::Route;
 
 #[wasm_bindgen(inline_js = r#"
 const loads = new Map();
@@ -60,7 +60,11 @@ extern "C" {
     #[wasm_bindgen(catch)]
     fn start_module(module: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(catch)]
-    fn mount_view(module: &JsValue, element: &web_sys::HtmlElement, path: &str) -> Result<JsValue, JsValue>;
+    fn mount_view(
+        module: &JsValue,
+        element: &web_sys::HtmlElement,
+        path: &str,
+    ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     fn unmount_view(handle: &JsValue) -> Result<(), JsValue>;
 }
@@ -88,7 +92,11 @@ pub fn start_bundle(bundle: Bundle) {
 }
 
 fn start_load(bundle: Bundle) -> Result<js_sys::Promise, JsValue> {
-    let styles = bundle.styles().iter().map(|s| JsValue::from_str(s)).collect();
+    let styles = bundle
+        .styles()
+        .iter()
+        .map(|s| JsValue::from_str(s))
+        .collect();
     load_bundle(bundle.binary(), styles)
 }
 
@@ -96,7 +104,6 @@ async fn load(bundle: Bundle) -> Result<JsValue, String> {
     let load = start_load(bundle).map_err(|e| js_text(&e))?;
     JsFuture::from(load).await.map_err(|e| js_text(&e))
 }
-
 
 /// Where a bundled view stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,7 +133,8 @@ pub fn BundledView(route: Route, bundle: Bundle) -> impl IntoView {
             if gone.try_get_value().unwrap_or(true) {
                 return;
             }
-            let mounted = module.and_then(|m| mount_view(&m, &element, route.path()).map_err(|e| js_text(&e)));
+            let mounted = module
+                .and_then(|m| mount_view(&m, &element, route.path()).map_err(|e| js_text(&e)));
             match mounted {
                 Ok(h) => {
                     handle.set_value(Some(h));
@@ -143,7 +151,8 @@ pub fn BundledView(route: Route, bundle: Bundle) -> impl IntoView {
         }
     });
 
-    let line = move || match status.get() {
+    let line = move || {
+        match status.get() {
         Status::Shown => None,
         Status::Loading => Some(
             view! { <p class="bundle-status" role="status">{format!("Loading {}…", route.title())}</p> }.into_any(),
@@ -157,6 +166,7 @@ pub fn BundledView(route: Route, bundle: Bundle) -> impl IntoView {
             }
             .into_any(),
         ),
+    }
     };
     // The frame holds a screen's height from the start and the status line floats
     // over it, so neither the view's arrival nor the line's departure moves anything.

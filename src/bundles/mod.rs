@@ -49,7 +49,14 @@ impl Bundle {
     /// by the shell with the bundle, in cascade order.
     pub fn styles(self) -> &'static [&'static str] {
         match self {
-            Bundle::Dashboard => &["platforms", "cost", "insights", "latency", "quality", "roadmap"],
+            Bundle::Dashboard => &[
+                "platforms",
+                "cost",
+                "insights",
+                "latency",
+                "quality",
+                "roadmap",
+            ],
             // controls.css holds what #/live and #/run share; their own files refine it.
             Bundle::Interactive => &["controls", "live", "run"],
         }
@@ -77,7 +84,14 @@ mod tests {
     fn the_first_screen_is_in_the_shell_and_every_other_view_in_one_bundle() {
         check(Route::Overview, None);
         check(Route::Sweep, None);
-        for route in [Route::Platforms, Route::Cost, Route::Insights, Route::Latency, Route::Quality, Route::Roadmap] {
+        for route in [
+            Route::Platforms,
+            Route::Cost,
+            Route::Insights,
+            Route::Latency,
+            Route::Quality,
+            Route::Roadmap,
+        ] {
             check(route, Some(Bundle::Dashboard));
         }
         check(Route::Live, Some(Bundle::Interactive));
@@ -86,7 +100,10 @@ mod tests {
 
     #[test]
     fn every_bundled_style_sheet_exists_and_is_linked_once() {
-        let mut linked: Vec<&str> = Bundle::ALL.iter().flat_map(|b| b.styles().iter().copied()).collect();
+        let mut linked: Vec<&str> = Bundle::ALL
+            .iter()
+            .flat_map(|b| b.styles().iter().copied())
+            .collect();
         for name in &linked {
             let path = format!("{}/style/bundled/{name}.css", env!("CARGO_MANIFEST_DIR"));
             assert!(std::path::Path::new(&path).is_file(), "{path} missing");
@@ -96,7 +113,11 @@ mod tests {
             .count();
         linked.sort();
         linked.dedup();
-        assert_eq!(linked.len(), on_disk, "each file in style/bundled belongs to exactly one bundle");
+        assert_eq!(
+            linked.len(),
+            on_disk,
+            "each file in style/bundled belongs to exactly one bundle"
+        );
     }
 
     #[test]
@@ -105,8 +126,14 @@ mod tests {
         let index = include_str!("../../index.html");
         for bundle in Bundle::ALL {
             let name = bundle.binary();
-            assert!(manifest.contains(&format!("name = \"{name}\"")), "{name} missing from Cargo.toml");
-            assert!(index.contains(&format!("data-bin=\"{name}\"")), "{name} missing from index.html");
+            assert!(
+                manifest.contains(&format!("name = \"{name}\"")),
+                "{name} missing from Cargo.toml"
+            );
+            assert!(
+                index.contains(&format!("data-bin=\"{name}\"")),
+                "{name} missing from index.html"
+            );
         }
     }
 }

@@ -38,7 +38,6 @@ impl FetchError {
     }
 }
 
-
 /// Fetches `url` as bytes. `file` names it in errors; `signal` aborts it.
 pub async fn fetch_bytes(
     url: &str,

@@ -176,10 +176,11 @@ impl SweepLibrary {
             r.retain(|(i, _)| *i != id);
             r.push((id, rev));
         });
-        self.added.update(|a| match a.iter_mut().find(|e| e.id == id) {
-            Some(slot) => *slot = entry.clone(),
-            None => a.push(entry.clone()),
-        });
+        self.added
+            .update(|a| match a.iter_mut().find(|e| e.id == id) {
+                Some(slot) => *slot = entry.clone(),
+                None => a.push(entry.clone()),
+            });
         registry::announce();
         entry
     }

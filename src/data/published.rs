@@ -98,7 +98,8 @@ pub fn parse_sweep(bytes: &[u8], file: &str) -> Result<SweepFile, FetchError> {
 /// any full file, the full files only after the first screen has rendered — and
 /// makes them available to every view.
 fn provide(lean_first: bool) -> PublishedSweeps {
-    let lean = SWEEP_FILES.map(|file| lean_first.then(|| LocalResource::new(move || load_lean(file))));
+    let lean =
+        SWEEP_FILES.map(|file| lean_first.then(|| LocalResource::new(move || load_lean(file))));
     let slots = std::array::from_fn(|i| {
         let file = SWEEP_FILES[i];
         SweepSlot {

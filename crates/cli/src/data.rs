@@ -173,9 +173,8 @@ impl DataPlan {
             copies.files += 1;
             // The dashboard's first screen reads a sweep's lean copy (core `sweep::lean`).
             if entry.role == Role::Sweep {
-                let lean = lean_copy(&out).map_err(|e| {
-                    format!("{}: cannot write its lean copy: {e}", entry.name)
-                })?;
+                let lean = lean_copy(&out)
+                    .map_err(|e| format!("{}: cannot write its lean copy: {e}", entry.name))?;
                 let target = self.web.join(LEAN_DIR).join(&entry.name);
                 write_atomically(&target, &lean).map_err(|e| {
                     format!("{}: cannot write {}: {e}", entry.name, target.display())

@@ -387,11 +387,27 @@ fn fetch_data_writes_web_copies_json_without_whitespace_others_as_is() {
     );
     // The sweep's lean copy: the same reports without rows and raw output.
     assert_eq!(listing(&web.join("lean")), ["fireworks_sweep_v2.json"]);
-    let lean: Value = serde_json::from_slice(&std::fs::read(web.join("lean/fireworks_sweep_v2.json")).unwrap()).unwrap();
-    let full: Value = serde_json::from_slice(&std::fs::read(r.join("fireworks_sweep_v2.json")).unwrap()).unwrap();
-    assert_eq!(lean["reports"].as_array().unwrap().len(), full["reports"].as_array().unwrap().len());
-    for (l, f) in lean["reports"].as_array().unwrap().iter().zip(full["reports"].as_array().unwrap()) {
-        for (lt, ft) in l["traces"].as_array().unwrap().iter().zip(f["traces"].as_array().unwrap()) {
+    let lean: Value =
+        serde_json::from_slice(&std::fs::read(web.join("lean/fireworks_sweep_v2.json")).unwrap())
+            .unwrap();
+    let full: Value =
+        serde_json::from_slice(&std::fs::read(r.join("fireworks_sweep_v2.json")).unwrap()).unwrap();
+    assert_eq!(
+        lean["reports"].as_array().unwrap().len(),
+        full["reports"].as_array().unwrap().len()
+    );
+    for (l, f) in lean["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(full["reports"].as_array().unwrap())
+    {
+        for (lt, ft) in l["traces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(f["traces"].as_array().unwrap())
+        {
             let mut ft = ft.as_object().unwrap().clone();
             ft.shift_remove("rows");
             ft.shift_remove("raw_content");

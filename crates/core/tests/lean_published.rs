@@ -20,7 +20,12 @@ fn both() -> (Vec<SweepFile>, Vec<SweepFile>) {
         let bytes = support::bytes(name);
         full.push(load(&bytes, name).expect("published file loads"));
         let copy = lean_copy(&bytes).expect("lean copy");
-        assert!(copy.len() * 3 < bytes.len(), "{name}: lean copy {} of {} bytes", copy.len(), bytes.len());
+        assert!(
+            copy.len() * 3 < bytes.len(),
+            "{name}: lean copy {} of {} bytes",
+            copy.len(),
+            bytes.len()
+        );
         lean.push(load(&copy, name).expect("lean copy loads"));
     }
     (full, lean)
@@ -33,7 +38,10 @@ fn the_first_screen_is_the_same_from_the_lean_copies() {
     assert_eq!(a.len(), 15);
     assert_eq!(a, b, "every record is identical");
     let assumptions = Assumptions::default();
-    assert_eq!(overview(&a, &full, &assumptions), overview(&b, &lean, &assumptions));
+    assert_eq!(
+        overview(&a, &full, &assumptions),
+        overview(&b, &lean, &assumptions)
+    );
 }
 
 #[test]
@@ -43,10 +51,17 @@ fn only_rows_and_raw_output_are_left_out() {
     for (f, l) in full.iter().zip(&lean) {
         assert_eq!(f.run, l.run);
         for (fm, lm) in f.models.iter().zip(&l.models) {
-            assert_eq!((&fm.model, &fm.platform, &fm.pricing), (&lm.model, &lm.platform, &lm.pricing));
+            assert_eq!(
+                (&fm.model, &fm.platform, &fm.pricing),
+                (&lm.model, &lm.platform, &lm.pricing)
+            );
             for (ft, lt) in fm.traces.iter().zip(&lm.traces) {
                 rows += usize::from(ft.result.is_some());
-                assert!(lt.result.is_none() && lt.raw_content.is_none(), "{}", ft.qid);
+                assert!(
+                    lt.result.is_none() && lt.raw_content.is_none(),
+                    "{}",
+                    ft.qid
+                );
                 let mut stripped = ft.clone();
                 stripped.result = None;
                 stripped.raw_content = None;

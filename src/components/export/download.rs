@@ -1,9 +1,8 @@
 //! Saving text as a file the browser downloads: a Blob, an object URL, and a
 //! temporary `<a download>` clicked once. Nothing leaves the page.
 
-use wasm_bindgen::{JsCast, JsValue};
 use crate::js_text::js_text;
-
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Offers `text` for download as `file_name` with MIME type `mime`.
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {

@@ -59,7 +59,6 @@ pub fn source_word(source: Option<&Source>) -> &'static str {
     }
 }
 
-
 /// Reads and imports one file.
 async fn import_file(library: SweepLibrary, file: web_sys::File) -> ImportOutcome {
     let name = file.name();

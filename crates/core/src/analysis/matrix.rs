@@ -213,7 +213,11 @@ fn sort_value(r: &Record, key: SortKey) -> SortValue<'_> {
 /// Case-insensitive for ASCII (model and platform ids are ASCII), then exact; no
 /// Unicode case tables, which would weigh on the page's first load.
 fn compare_text(a: &str, b: &str) -> Ordering {
-    let folded = |s: &str| s.bytes().map(|b| b.to_ascii_lowercase()).collect::<Vec<u8>>();
+    let folded = |s: &str| {
+        s.bytes()
+            .map(|b| b.to_ascii_lowercase())
+            .collect::<Vec<u8>>()
+    };
     folded(a).cmp(&folded(b)).then_with(|| a.cmp(b))
 }
 

@@ -58,7 +58,9 @@ mod tests {
             r#"{"platform": "baseten", "reports": [{"model": "m", "n": 1, "traces": [
                 {"qid": "q_001", "sql": "SELECT 1", "rows": [{"x": 1}], "raw_content": "{\"sql\": \"SELECT 1\"}",
                  "correct": true, "latency_ms": 812.5, "cost_usd": 1.2e-05}]}]}"#,
-            Ok(r#"{"platform":"baseten","reports":[{"model":"m","n":1,"traces":[{"qid":"q_001","sql":"SELECT 1","correct":true,"latency_ms":812.5,"cost_usd":0.000012}]}]}"#),
+            Ok(
+                r#"{"platform":"baseten","reports":[{"model":"m","n":1,"traces":[{"qid":"q_001","sql":"SELECT 1","correct":true,"latency_ms":812.5,"cost_usd":0.000012}]}]}"#,
+            ),
         );
         // Reports without traces, traces without those fields: unchanged.
         check(
@@ -66,7 +68,10 @@ mod tests {
             Ok(r#"{"reports":[{"model":"m"},{"model":"n","traces":[{"qid":"q"}]}]}"#),
         );
         check(r#"{"reports": ["#, Err("not valid JSON"));
-        check(r#"{"schema": "sqlsweep.sweep", "models": []}"#, Err("no \"reports\" array"));
+        check(
+            r#"{"schema": "sqlsweep.sweep", "models": []}"#,
+            Err("no \"reports\" array"),
+        );
         check("[]", Err("no \"reports\" array"));
     }
 }
